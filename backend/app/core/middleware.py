@@ -1,0 +1,163 @@
+"""Pure ASGI middleware: request ids, access logs, the last-resort error envelope, body limits.
+
+Pure ASGI rather than BaseHTTPMiddleware: no extra task and no stream pair per request.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from typing import Any
+
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.context import request_id_var, user_id_var
+from app.core.db_errors import is_database_unavailable
+from app.core.envelope import error_response
+from app.core.errors import ServiceUnavailable
+
+access_log = logging.getLogger("app.access")
+error_log = logging.getLogger("app.error")
+
+_MAX_REQUEST_ID = 128
+
+
+def _incoming_request_id(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"x-request-id":
+            candidate = value.decode("latin-1").strip()
+            # Only echo ids that are safe to put in a header and a log line.
+            if 0 < len(candidate) <= _MAX_REQUEST_ID and candidate.isprintable():
+                return candidate
+    return None
+
+
+def route_template(scope: Scope) -> str:
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) else "<unmatched>"
+
+
+class RequestContextMiddleware:
+    """Assigns the request id, writes one access-log line, and turns escapes into envelopes."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+
+        request_id = _incoming_request_id(scope) or uuid.uuid4().hex
+        rid_token = request_id_var.set(request_id)
+        uid_token = user_id_var.set(None)
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        status = 500
+        response_started = False
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+                status = message["status"]
+                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        except Exception as exc:
+            if scope["type"] != "http" or response_started:
+                error_log.exception("unhandled error after the response started")
+                raise
+            response = self._error_for(exc, scope)
+            status = response.status_code
+            await response(scope, receive, send_wrapper)
+        finally:
+            if scope["type"] == "http":
+                self._log_access(scope, status, started)
+            request_id_var.reset(rid_token)
+            user_id_var.reset(uid_token)
+
+    @staticmethod
+    def _error_for(exc: Exception, scope: Scope) -> Any:
+        if is_database_unavailable(exc):
+            error_log.warning("database unavailable: %s", type(exc).__name__)
+            return error_response(503, ServiceUnavailable.code, ServiceUnavailable.default_message)
+        error_log.error(
+            "unhandled exception on %s %s",
+            scope.get("method"),
+            route_template(scope),
+            exc_info=exc,
+        )
+        return error_response(500, "INTERNAL_ERROR", "An unexpected error occurred.")
+
+    @staticmethod
+    def _log_access(scope: Scope, status: int, started: float) -> None:
+        duration_ms = round((time.perf_counter() - started) * 1000, 2)
+        state = scope.get("state", {})
+        access_log.info(
+            "%s %s %s",
+            scope.get("method"),
+            scope.get("path"),
+            status,
+            extra={
+                "method": scope.get("method"),
+                "route": route_template(scope),
+                "status": status,
+                "duration_ms": duration_ms,
+                "user_id": state.get("user_id"),
+                "client": (scope.get("client") or ("", 0))[0],
+            },
+        )
+
+
+class BodySizeLimitMiddleware:
+    """Refuses bodies over the limit with 413, whether announced by Content-Length or streamed."""
+
+    def __init__(self, app: ASGIApp, max_body_size: int) -> None:
+        self.app = app
+        self.max_body_size = max_body_size
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = -1
+                if declared > self.max_body_size:
+                    await self._too_large()(scope, receive, send)
+                    return
+                break
+
+        received = 0
+        limit = self.max_body_size
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    # FastAPI re-raises HTTPException from body parsing unchanged, so this
+                    # reaches the handler that renders the 413 envelope.
+                    raise HTTPException(status_code=413)
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+    def _too_large(self) -> Any:
+        return error_response(
+            413,
+            "PAYLOAD_TOO_LARGE",
+            f"The request body is larger than the limit of {self.max_body_size} bytes.",
+            {"max_bytes": self.max_body_size},
+        )

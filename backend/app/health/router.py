@@ -1,0 +1,69 @@
+"""Liveness and readiness probes (SPEC §4.9): bare objects, not the envelope."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+from sqlalchemy import text
+from starlette.responses import JSONResponse
+
+from app.ai.readiness import AIStatus, ai_readiness
+from app.core.config import APP_VERSION
+from app.core.db import DatabaseDep
+from app.core.envelope import utcnow_iso
+
+router = APIRouter(prefix="/health", tags=["health"])
+log = logging.getLogger(__name__)
+
+_DB_PROBE_TIMEOUT_SECONDS = 2.0
+
+
+class Health(BaseModel):
+    status: Literal["healthy"]
+    timestamp: str
+    version: str
+
+
+class ReadyChecks(BaseModel):
+    database: Literal["healthy", "unhealthy"]
+    gemini_api: AIStatus
+    nanobanana_api: AIStatus
+
+
+class Ready(BaseModel):
+    status: Literal["ready", "not_ready"]
+    checks: ReadyChecks
+    timestamp: str
+
+
+@router.get("", summary="Liveness")
+async def health() -> Health:
+    return Health(status="healthy", timestamp=utcnow_iso(), version=APP_VERSION)
+
+
+@router.get(
+    "/ready",
+    response_model=Ready,
+    summary="Readiness: database and AI services",
+    responses={503: {"model": Ready, "description": "The database is unreachable"}},
+)
+async def ready(request: Request, db: DatabaseDep) -> Ready | JSONResponse:
+    try:
+        async with asyncio.timeout(_DB_PROBE_TIMEOUT_SECONDS), db.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        database: Literal["healthy", "unhealthy"] = "healthy"
+    except Exception:  # any failure to answer means not ready; the reason goes to the log
+        log.warning("readiness: database unreachable", exc_info=True)
+        database = "unhealthy"
+    body = Ready(
+        status="ready" if database == "healthy" else "not_ready",
+        checks=ReadyChecks(database=database, **ai_readiness(request.app.state)),
+        timestamp=utcnow_iso(),
+    )
+    if database == "unhealthy":
+        return JSONResponse(body.model_dump(), status_code=503)
+    return body

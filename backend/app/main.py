@@ -1,0 +1,95 @@
+"""The ASGI application: `app.main:app`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute
+
+from app.catalog.router import router as catalog_router
+from app.core.config import APP_VERSION, Settings, get_settings
+from app.core.db import Database, create_engine
+from app.core.envelope import ERROR_RESPONSES
+from app.core.handlers import install_exception_handlers
+from app.core.logging import configure_logging
+from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.health.router import router as health_router
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+
+
+def _operation_id(route: APIRoute) -> str:
+    # `entries-create_entry`: stable names a generated Swift client can use.
+    tag = route.tags[0] if route.tags else "default"
+    return f"{tag}-{route.name}"
+
+
+def api_router() -> APIRouter:
+    router = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    router.include_router(catalog_router)
+    return router
+
+
+def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owns_database = database is None
+        app.state.db = database or Database.from_engine(create_engine(settings))
+        log.info("api started", extra={"version": APP_VERSION})
+        try:
+            yield
+        finally:
+            if owns_database:
+                await app.state.db.dispose()
+            log.info("api stopped")
+
+    app = FastAPI(
+        title="EmotionVisualizer API",
+        version=APP_VERSION,
+        summary="Journal, Gemini intake and Nano Banana Pro visualizations for the iOS app.",
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+        debug=False,  # never render tracebacks, even with DEBUG=true
+    )
+    app.state.settings = settings
+    install_exception_handlers(app)
+    app.include_router(health_router)
+    app.include_router(api_router())
+
+    # Last added runs first: request context wraps everything, so every answer has its id.
+    app.add_middleware(BodySizeLimitMiddleware, max_body_size=settings.max_body_size)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.allowed_origins,
+        allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+        expose_headers=[
+            "X-Request-ID",
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+            "Retry-After",
+        ],
+    )
+    app.add_middleware(RequestContextMiddleware)
+    return app
+
+
+def __getattr__(name: str) -> FastAPI:
+    # `app.main:app` is built on first access, so importing this module (tests, tools) neither
+    # reads the environment nor opens log files.
+    if name == "app":
+        settings = get_settings()
+        configure_logging(settings)
+        application = create_app(settings)
+        globals()["app"] = application
+        return application
+    raise AttributeError(name)

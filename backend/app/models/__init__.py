@@ -1,0 +1,18 @@
+"""All ORM models, imported together so relationships and Alembic see every table."""
+
+from app.models.analytics import EmotionAnalytics
+from app.models.entry import ENTRY_SOURCES, EmotionEntry
+from app.models.intake import IntakeSession
+from app.models.user import User
+from app.models.visualization import VISUALIZATION_STATUSES, VISUALIZATION_STYLES, Visualization
+
+__all__ = [
+    "ENTRY_SOURCES",
+    "VISUALIZATION_STATUSES",
+    "VISUALIZATION_STYLES",
+    "EmotionAnalytics",
+    "EmotionEntry",
+    "IntakeSession",
+    "User",
+    "Visualization",
+]
