@@ -1,0 +1,245 @@
+"""The envelope, request ids, limits and probes of the foundation (SPEC §4.1, §4.3, §4.9)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from fastapi import APIRouter
+from sqlalchemy import text
+
+from app.catalog.data import EMOTION_IDS
+from app.core.db import SessionDep
+from app.core.schemas import RequestModel
+
+_db_probe = APIRouter()
+
+
+@_db_probe.get("/probe-db")
+async def _probe_db(session: SessionDep) -> dict[str, int]:
+    return {"one": (await session.execute(text("SELECT 1"))).scalar_one()}
+
+
+class _ProbeBody(RequestModel):
+    name: str
+    count: int
+
+
+_probe = APIRouter()
+
+
+@_probe.post("/probe-validate")
+async def _validate(body: _ProbeBody) -> dict[str, str]:
+    return {"name": body.name}
+
+
+@_probe.get("/probe-crash")
+async def _crash() -> None:
+    raise RuntimeError("secret internals /etc/passwd")
+
+
+def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, object]:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["success"] is False
+    assert body["error"]["code"] == code
+    assert body["meta"]["request_id"] == response.headers["x-request-id"]
+    assert "timestamp" in body["meta"]
+    return body  # type: ignore[no-any-return]
+
+
+async def test_health_returns_bare_object_with_version(client: httpx.AsyncClient) -> None:
+    response = await client.get("/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "healthy"
+    assert set(body) == {"status", "timestamp", "version"}
+
+
+async def test_ready_reports_database_and_ai_checks(client: httpx.AsyncClient) -> None:
+    response = await client.get("/health/ready")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ready"
+    assert body["checks"]["database"] == "healthy"
+    assert body["checks"]["gemini_api"] == "not_configured"
+    assert body["checks"]["nanobanana_api"] == "not_configured"
+
+
+async def test_ready_is_503_not_ready_when_database_unreachable(settings: object) -> None:
+    from app.core.config import Settings
+    from app.core.db import Database, create_engine
+    from tests.conftest import _client_for
+
+    assert isinstance(settings, Settings)
+    dead = settings.model_copy(
+        update={
+            "database_url": __import__("pydantic").SecretStr(
+                "postgresql+asyncpg://nobody@127.0.0.1:1/none"
+            ),
+            "db_connect_timeout_seconds": 1.0,
+        }
+    )
+    from app.main import create_app
+
+    app = create_app(dead, database=Database.from_engine(create_engine(dead)))
+    async for client in _client_for(app):
+        response = await client.get("/health/ready")
+        assert response.status_code == 503
+        body = response.json()
+        assert body["status"] == "not_ready"
+        assert body["checks"]["database"] == "unhealthy"
+
+
+async def test_unreachable_database_gives_503_envelope_on_api_routes(settings: object) -> None:
+    """A route that needs the database answers SERVICE_UNAVAILABLE, never a 500 or a hang."""
+    from app.core.config import Settings
+    from app.core.db import Database, create_engine
+    from app.main import create_app
+    from tests.conftest import _client_for
+
+    assert isinstance(settings, Settings)
+    dead = settings.model_copy(
+        update={
+            "database_url": __import__("pydantic").SecretStr(
+                "postgresql+asyncpg://nobody@127.0.0.1:1/none"
+            ),
+            "db_connect_timeout_seconds": 1.0,
+        }
+    )
+    app = create_app(dead, database=Database.from_engine(create_engine(dead)))
+    app.include_router(_db_probe)
+    async for client in _client_for(app):
+        assert_error(await client.get("/probe-db"), 503, "SERVICE_UNAVAILABLE")
+
+
+async def test_emotion_catalog_lists_the_ten_emotions(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/emotions")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["success"] is True
+    emotions = body["data"]["emotions"]
+    assert [e["id"] for e in emotions] == list(EMOTION_IDS)
+    assert len(emotions) == 10
+    by_id = {e["id"]: e for e in emotions}
+    assert by_id["joy"]["color"] == "#FFD700"
+    assert by_id["joy"]["icon"] == "smile"
+    assert by_id["anxiety"]["color"] == "#808080"
+    assert by_id["anxiety"]["icon"] == "cloud"
+    for e in emotions:
+        assert set(e) == {"id", "name", "description", "color", "icon"}
+
+
+async def test_unknown_route_is_404_envelope(client: httpx.AsyncClient) -> None:
+    assert_error(await client.get("/api/v1/nowhere"), 404, "NOT_FOUND")
+
+
+async def test_wrong_method_is_405_envelope(client: httpx.AsyncClient) -> None:
+    assert_error(await client.delete("/api/v1/emotions"), 405, "METHOD_NOT_ALLOWED")
+
+
+async def test_trace_is_405(client: httpx.AsyncClient) -> None:
+    assert_error(await client.request("TRACE", "/api/v1/emotions"), 405, "METHOD_NOT_ALLOWED")
+
+
+async def test_request_id_is_echoed_when_given(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/emotions", headers={"X-Request-ID": "abc-123"})
+    assert response.headers["x-request-id"] == "abc-123"
+    assert response.json()["meta"]["request_id"] == "abc-123"
+
+
+async def test_request_id_is_generated_when_missing(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/emotions")
+    rid = response.headers["x-request-id"]
+    assert len(rid) == 32
+    assert response.json()["meta"]["request_id"] == rid
+
+
+def _app_with_probe_routes(app: FastAPI) -> FastAPI:
+    app.include_router(_probe)
+    return app
+
+
+@pytest.fixture
+async def probe_client(app: FastAPI) -> object:
+    from tests.conftest import _client_for
+
+    async for c in _client_for(_app_with_probe_routes(app)):
+        yield c
+
+
+async def test_validation_error_is_400_naming_fields(probe_client: httpx.AsyncClient) -> None:
+    response = await probe_client.post("/probe-validate", json={"name": 5})
+    body = assert_error(response, 400, "VALIDATION_ERROR")
+    fields = {d["field"] for d in body["error"]["details"]}  # type: ignore[index]
+    assert fields == {"name", "count"}
+    assert "detail" not in body
+
+
+async def test_malformed_json_is_400(probe_client: httpx.AsyncClient) -> None:
+    response = await probe_client.post(
+        "/probe-validate", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert_error(response, 400, "VALIDATION_ERROR")
+
+
+async def test_nul_character_is_rejected_with_400(probe_client: httpx.AsyncClient) -> None:
+    response = await probe_client.post("/probe-validate", json={"name": "a\x00b", "count": 1})
+    assert_error(response, 400, "VALIDATION_ERROR")
+
+
+async def test_body_over_limit_is_413(probe_client: httpx.AsyncClient) -> None:
+    big = b'{"name": "' + b"x" * (1024 * 1024 + 10) + b'", "count": 1}'
+    response = await probe_client.post(
+        "/probe-validate", content=big, headers={"content-type": "application/json"}
+    )
+    assert_error(response, 413, "PAYLOAD_TOO_LARGE")
+
+
+async def test_streamed_body_over_limit_is_413(probe_client: httpx.AsyncClient) -> None:
+    async def chunks() -> object:
+        yield b'{"name": "'
+        for _ in range(40):
+            yield b"x" * 32768
+        yield b'", "count": 1}'
+
+    response = await probe_client.post(
+        "/probe-validate", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert_error(response, 413, "PAYLOAD_TOO_LARGE")
+
+
+async def test_unhandled_exception_is_500_without_trace(
+    probe_client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    response = await probe_client.get("/probe-crash")
+    body = assert_error(response, 500, "INTERNAL_ERROR")
+    assert "Traceback" not in response.text
+    assert "/etc/passwd" not in response.text
+    assert body["error"]["message"] == "An unexpected error occurred."  # type: ignore[index]
+    logged = [r for r in caplog.records if r.name == "app.error"]
+    assert logged
+    assert logged[0].exc_info is not None
+
+
+async def test_openapi_has_clean_operation_ids(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    ids = {op["operationId"] for path in spec["paths"].values() for op in path.values()}
+    assert "emotions-list_emotions" in ids
+    assert "health-health" in ids
+    assert (await client.get("/docs")).status_code == 200
+    assert (await client.get("/redoc")).status_code == 200
+
+
+async def test_cors_allows_only_configured_origins(client: httpx.AsyncClient) -> None:
+    allowed = await client.options(
+        "/api/v1/emotions",
+        headers={"Origin": "http://localhost:3000", "Access-Control-Request-Method": "GET"},
+    )
+    assert allowed.headers.get("access-control-allow-origin") == "http://localhost:3000"
+    denied = await client.options(
+        "/api/v1/emotions",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
+    )
+    assert "access-control-allow-origin" not in denied.headers
