@@ -17,6 +17,7 @@ from app.core.envelope import ERROR_RESPONSES
 from app.core.handlers import install_exception_handlers
 from app.core.logging import configure_logging
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.core.security import token_service
 from app.health.router import router as health_router
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         debug=False,  # never render tracebacks, even with DEBUG=true
     )
     app.state.settings = settings
+    # Resolved at build time so a weak secret stops start-up before anything is served.
+    app.state.tokens = token_service(settings)
     install_exception_handlers(app)
     app.include_router(health_router)
     app.include_router(api_router())

@@ -39,7 +39,7 @@ from app.core.embedded_pg import EmbeddedPostgres  # noqa: E402
 from app.core.migrate import upgrade  # noqa: E402
 from app.main import create_app  # noqa: E402
 
-TEST_JWT_SECRET = "test-secret-" + "x" * 40  # noqa: S105
+TEST_JWT_SECRET = "test-secret-" + "x" * 40
 
 
 def _create_scratch_database(server_url: str) -> tuple[str, str]:
@@ -179,6 +179,8 @@ async def committed_db(engine: AsyncEngine) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
-async def committed_client(settings: Settings, committed_db: Database) -> AsyncIterator[httpx.AsyncClient]:
+async def committed_client(
+    settings: Settings, committed_db: Database
+) -> AsyncIterator[httpx.AsyncClient]:
     async for c in _client_for(create_app(settings, database=committed_db)):
         yield c

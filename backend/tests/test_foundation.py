@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import httpx
 import pytest
-from fastapi import FastAPI
-
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
 from sqlalchemy import text
 
 from app.catalog.data import EMOTION_IDS
@@ -198,7 +198,7 @@ async def test_body_over_limit_is_413(probe_client: httpx.AsyncClient) -> None:
 
 
 async def test_streamed_body_over_limit_is_413(probe_client: httpx.AsyncClient) -> None:
-    async def chunks() -> object:
+    async def chunks() -> AsyncIterator[bytes]:
         yield b'{"name": "'
         for _ in range(40):
             yield b"x" * 32768

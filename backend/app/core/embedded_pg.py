@@ -19,7 +19,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-
 log = logging.getLogger(__name__)
 
 SUPERUSER = "postgres"
@@ -66,7 +65,9 @@ class EmbeddedPostgres:
         return f"postgresql+asyncpg://{SUPERUSER}@/{database}?host={self.socket_dir}&port={self.socket_port}"
 
     def libpq_url(self, database: str = DATABASE) -> str:
-        return f"postgresql://{SUPERUSER}@/{database}?host={self.socket_dir}&port={self.socket_port}"
+        return (
+            f"postgresql://{SUPERUSER}@/{database}?host={self.socket_dir}&port={self.socket_port}"
+        )
 
     # --- lifecycle ---------------------------------------------------------------------------
     def start(self) -> str:
@@ -179,7 +180,8 @@ class EmbeddedPostgres:
             "postgres",
             "-tAc",
         ]
-        exists = self._run([*psql, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"])
+        query = f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"  # noqa: S608 (constant)
+        exists = self._run([*psql, query])
         if exists.strip() != "1":
             self._run([*psql, f'CREATE DATABASE "{DATABASE}"'])
 

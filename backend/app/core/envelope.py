@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
@@ -20,7 +21,7 @@ def utcnow_iso() -> str:
 
 class Meta(BaseModel):
     timestamp: str = Field(default_factory=utcnow_iso)
-    request_id: str | None = Field(default_factory=request_id_var.get)
+    request_id: str | None = Field(default_factory=lambda: request_id_var.get())
 
 
 class Envelope(BaseModel, Generic[T]):
@@ -52,7 +53,7 @@ def error_response(
     code: str,
     message: str,
     details: Any = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Response:
     body = {
         "success": False,

@@ -106,3 +106,21 @@ STATUS_CODES: dict[int, str] = {
     429: RateLimitExceeded.code,
     503: ServiceUnavailable.code,
 }
+
+
+class AIProviderError(AppError):
+    """An AI call failed. `retryable` tells the job queue whether another attempt may succeed."""
+
+    def __init__(
+        self, message: str | None = None, *, retryable: bool = False, details: Any = None
+    ) -> None:
+        super().__init__(message, details=details)
+        self.retryable = retryable
+
+
+class AITextError(AIProviderError, GeminiApiError):
+    pass
+
+
+class AIImageError(AIProviderError, VisualizationError):
+    pass

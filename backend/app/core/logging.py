@@ -48,9 +48,11 @@ class JsonFormatter(logging.Formatter):
         user_id = user_id_var.get()
         if user_id:
             entry["user_id"] = user_id
-        for key, value in record.__dict__.items():
-            if key not in _STANDARD_ATTRS and not key.startswith("_"):
-                entry[key] = value
+        entry.update(
+            (key, value)
+            for key, value in record.__dict__.items()
+            if key not in _STANDARD_ATTRS and not key.startswith("_")
+        )
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
         return redact(orjson.dumps(entry, default=str).decode())

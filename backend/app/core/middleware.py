@@ -31,7 +31,7 @@ def _incoming_request_id(scope: Scope) -> str | None:
             candidate = value.decode("latin-1").strip()
             # Only echo ids that are safe to put in a header and a log line.
             if 0 < len(candidate) <= _MAX_REQUEST_ID and candidate.isprintable():
-                return candidate
+                return str(candidate)
     return None
 
 

@@ -16,17 +16,11 @@ ENTRY_SOURCES = ("manual", "intake_flow", "import")
 class EmotionEntry(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "emotion_entries"
     __table_args__ = (
-        CheckConstraint(
-            "cardinality(emotions) BETWEEN 1 AND 10", name="emotions_count"
-        ),
+        CheckConstraint("cardinality(emotions) BETWEEN 1 AND 10", name="emotions_count"),
         CheckConstraint("intensity >= 0 AND intensity <= 1", name="intensity_range"),
-        CheckConstraint(
-            "char_length(situation) BETWEEN 1 AND 5000", name="situation_length"
-        ),
+        CheckConstraint("char_length(situation) BETWEEN 1 AND 5000", name="situation_length"),
         CheckConstraint("char_length(notes) <= 10000", name="notes_length"),
-        CheckConstraint(
-            "source IN ('manual', 'intake_flow', 'import')", name="source_valid"
-        ),
+        CheckConstraint("source IN ('manual', 'intake_flow', 'import')", name="source_valid"),
         Index("ix_emotion_entries_user_id_created_at", "user_id", text("created_at DESC")),
         Index("ix_emotion_entries_emotions", "emotions", postgresql_using="gin"),
     )

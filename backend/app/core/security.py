@@ -1,0 +1,119 @@
+"""JWT access tokens (PyJWT, HS256 pinned) and the signing secret's life cycle (SPEC §4.2)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import jwt
+
+from app.core.config import Settings
+from app.core.errors import Unauthorized
+
+log = logging.getLogger(__name__)
+
+MIN_SECRET_BYTES = 32
+SECRET_FILE_NAME = "secret"  # noqa: S105 (a file name, not a secret)
+_ALGORITHMS = ["HS256"]  # pinned: never taken from the token header
+
+
+class WeakSecretError(RuntimeError):
+    pass
+
+
+def resolve_secret(settings: Settings) -> str:
+    """The signing secret: JWT_SECRET_KEY, or one generated once and kept under DATA_DIR.
+
+    A configured secret shorter than 32 bytes stops start-up unless DEBUG is on.
+    """
+    if settings.jwt_secret_key is not None:
+        value = settings.jwt_secret_key.get_secret_value()
+        if len(value.encode()) < MIN_SECRET_BYTES and not settings.debug:
+            raise WeakSecretError(
+                f"JWT_SECRET_KEY is shorter than {MIN_SECRET_BYTES} bytes. Set a longer one "
+                '(python -c "import secrets; print(secrets.token_urlsafe(48))"), or unset it '
+                "to have a strong one generated under DATA_DIR."
+            )
+        return value
+    return _persisted_secret(settings.data_dir / SECRET_FILE_NAME)
+
+
+def _persisted_secret(path: Path) -> str:
+    if path.exists():
+        value = path.read_text().strip()
+        if len(value.encode()) >= MIN_SECRET_BYTES:
+            return value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    # O_EXCL: when several workers start at once, exactly one writes and the others read it.
+    try:
+        fd = os.open(path.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _wait_for_secret(path)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    os.replace(path.with_suffix(".tmp"), path)
+    log.info("generated a new JWT signing secret", extra={"path": str(path)})
+    return value
+
+
+def _wait_for_secret(path: Path) -> str:
+    import time
+
+    for _ in range(100):
+        if path.exists() and path.read_text().strip():
+            return path.read_text().strip()
+        time.sleep(0.05)
+    # A stale temp file from a crashed start: take it over.
+    path.with_suffix(".tmp").unlink(missing_ok=True)
+    return _persisted_secret(path)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenService:
+    secret: str
+    expire_minutes: int
+
+    @property
+    def expires_in(self) -> int:
+        return self.expire_minutes * 60
+
+    def issue(self, user_id: uuid.UUID) -> str:
+        now = datetime.now(UTC)
+        claims = {
+            "sub": str(user_id),
+            "iat": int(now.timestamp()),
+            "exp": int((now + timedelta(minutes=self.expire_minutes)).timestamp()),
+            "jti": uuid.uuid4().hex,
+            "type": "access",
+        }
+        return jwt.encode(claims, self.secret, algorithm="HS256")
+
+    def subject(self, token: str) -> uuid.UUID:
+        """The user id a valid token names; Unauthorized for anything else."""
+        try:
+            claims = jwt.decode(
+                token,
+                self.secret,
+                algorithms=_ALGORITHMS,
+                options={"require": ["exp", "sub", "iat"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise Unauthorized("The access token has expired. Log in again.") from None
+        except jwt.PyJWTError:
+            raise Unauthorized("The access token is invalid.") from None
+        if claims.get("type") != "access":
+            raise Unauthorized("The access token is invalid.")
+        try:
+            return uuid.UUID(str(claims["sub"]))
+        except ValueError:
+            raise Unauthorized("The access token is invalid.") from None
+
+
+def token_service(settings: Settings) -> TokenService:
+    return TokenService(resolve_secret(settings), settings.access_token_expire_minutes)
