@@ -37,7 +37,9 @@ from app.core.config import Settings  # noqa: E402
 from app.core.db import Database, async_url, libpq_url  # noqa: E402
 from app.core.embedded_pg import EmbeddedPostgres  # noqa: E402
 from app.core.migrate import upgrade  # noqa: E402
+from app.core.security import token_service  # noqa: E402
 from app.main import create_app  # noqa: E402
+from app.models import User  # noqa: E402
 
 TEST_JWT_SECRET = "test-secret-" + "x" * 40
 
@@ -184,3 +186,48 @@ async def committed_client(
 ) -> AsyncIterator[httpx.AsyncClient]:
     async for c in _client_for(create_app(settings, database=committed_db)):
         yield c
+
+
+class UserFactory:
+    """Inserts users directly (no password flow) and issues their tokens."""
+
+    def __init__(self, session: AsyncSession, settings: Settings) -> None:
+        self.session = session
+        self.tokens = token_service(settings)
+
+    async def create(self, email: str | None = None, name: str = "Test User") -> User:
+        user = User(
+            email=email or f"user-{uuid.uuid4().hex[:10]}@example.com",
+            # Not a valid hash on purpose: these users log in by token only.
+            hashed_password="!unusable",
+            name=name,
+        )
+        self.session.add(user)
+        await self.session.flush()
+        return user
+
+    def headers(self, user: User) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens.issue(user.id)}"}
+
+
+@pytest.fixture
+async def users(database: Database, settings: Settings) -> AsyncIterator[UserFactory]:
+    """Users visible to the app under test (same outer transaction)."""
+    async with database.sessionmaker() as s:
+        yield UserFactory(s, settings)
+        await s.commit()
+
+
+@pytest.fixture
+async def committed_users(committed_db: Database, settings: Settings) -> AsyncIterator[UserFactory]:
+    async with committed_db.sessionmaker() as s:
+        factory = UserFactory(s, settings)
+        original = factory.create
+
+        async def create_and_commit(email: str | None = None, name: str = "Test User") -> User:
+            user = await original(email, name)
+            await s.commit()
+            return user
+
+        factory.create = create_and_commit  # type: ignore[method-assign]
+        yield factory
