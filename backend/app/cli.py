@@ -57,6 +57,20 @@ def _prepare(settings: Settings) -> None:
     signal.signal(signal.SIGTERM, _raise_on_sigterm)
 
 
+def _prepare_metrics_dir(settings: Settings) -> None:
+    """Let every API worker process write Prometheus samples to one place that /metrics reads.
+
+    Must happen before app.core.metrics is imported anywhere (prometheus_client reads the
+    variable at import). Wiped at each start: counters restart with the service.
+    """
+    import shutil
+
+    metrics_dir = settings.data_dir / "metrics"
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+
+
 @cli.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind; 0.0.0.0 for devices on the LAN.")] = (
@@ -73,6 +87,7 @@ def serve(
 
     settings = get_settings()
     _prepare(settings)
+    _prepare_metrics_dir(settings)
     with database(settings) as settings:
         log.info(
             "serving",
@@ -89,6 +104,9 @@ def serve(
             access_log=False,
             proxy_headers=True,
             server_header=False,
+            # Importing the app takes seconds on a loaded 2-core box; uvicorn's 5 s default
+            # would kill healthy workers while they start.
+            timeout_worker_healthcheck=30,
         )
 
 
