@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -138,6 +139,42 @@ def psql() -> None:
 
         code = subprocess.call([executable, url])  # noqa: S603
     sys.exit(code)
+
+
+@cli.command()
+def backup(
+    file: Annotated[Path, typer.Argument(help="Archive to write (a tar file).")],
+) -> None:
+    """Back up the database (pg_dump, custom format) and the media directory into FILE."""
+    from app.core.backup import create_backup
+
+    settings = get_settings()
+    _prepare(settings)
+    with database(settings, migrate=False) as settings:
+        assert settings.database_url is not None
+        manifest = create_backup(
+            settings.database_url.get_secret_value(), settings.media_path, file
+        )
+    typer.echo(f"backup written to {file} ({manifest['media_files']} media files)")
+
+
+@cli.command()
+def restore(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Archive to read.")],
+) -> None:
+    """Replace the database and media with those in FILE (then migrate to head)."""
+    from app.core.backup import restore_backup
+    from app.core.migrate import upgrade
+
+    settings = get_settings()
+    _prepare(settings)
+    with database(settings, migrate=False) as settings:
+        assert settings.database_url is not None
+        manifest = restore_backup(
+            settings.database_url.get_secret_value(), settings.media_path, file
+        )
+        upgrade()
+    typer.echo(f"restored {file} (taken {manifest['created_at']})")
 
 
 def main() -> None:
