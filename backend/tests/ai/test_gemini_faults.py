@@ -331,3 +331,24 @@ async def test_unreachable_endpoint_is_a_retryable_error() -> None:
         await provider.aclose()
     assert caught.value.retryable
     assert "Could not reach Gemini" in caught.value.message
+
+
+async def test_cancelled_trial_call_does_not_jam_the_circuit(fake_gemini: FakeGemini) -> None:
+    provider = make_gemini_provider(
+        fake_gemini, ai_max_retries=0, ai_circuit_failure_threshold=1, ai_circuit_reset_seconds=0.1
+    )
+    fake_gemini.script(
+        replies.error_reply(503, "UNAVAILABLE"), replies.text_reply(replies.INTAKE_ANSWER).after(2)
+    )
+    try:
+        with pytest.raises(AITextError):
+            await provider.start_intake("x")
+        await asyncio.sleep(0.15)
+        trial = asyncio.create_task(provider.start_intake("x"))
+        await asyncio.sleep(0.2)
+        trial.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await trial
+        assert (await provider.start_intake("x")).scenarios  # a new trial may go out
+    finally:
+        await provider.aclose()
