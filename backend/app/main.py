@@ -18,6 +18,7 @@ from app.core.db import Database, create_engine
 from app.core.envelope import ERROR_RESPONSES
 from app.core.handlers import install_exception_handlers
 from app.core.logging import configure_logging
+from app.core.metrics import install_ai_call_metrics
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.core.ratelimit import RateLimiter
 from app.core.ratelimit_middleware import RateLimitMiddleware
@@ -49,6 +50,7 @@ def create_app(
     ai_provider: AIProvider | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
+    install_ai_call_metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -134,3 +134,21 @@ async def test_metrics_expose_requests_by_route_and_queue_depth(
     assert 'http_requests_total{method="GET",route="/api/v1/emotions",status="200"}' in text
     assert "http_request_duration_seconds_bucket" in text
     assert 'job_queue_depth{status="pending"}' in text
+
+
+async def test_metrics_count_ai_calls_by_provider_and_kind(client: httpx.AsyncClient) -> None:
+    from app.ai.telemetry import AICallRecord, record_ai_call
+
+    record_ai_call(
+        AICallRecord(
+            provider="gemini",
+            kind="image",
+            operation="render_image",
+            model="gemini-3-pro-image",
+            duration_seconds=12.5,
+            outcome="blocked",
+        )
+    )
+    text = (await client.get("/metrics")).text
+    assert 'ai_calls_total{kind="image",outcome="blocked",provider="gemini"}' in text
+    assert 'ai_call_duration_seconds_bucket{kind="image",le="20.0",provider="gemini"}' in text

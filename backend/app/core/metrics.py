@@ -64,3 +64,21 @@ def render(queue_depth: dict[str, int]) -> bytes:
     queue = CollectorRegistry()
     queue.register(_QueueDepth(queue_depth))
     return body + generate_latest(queue)
+
+
+_ai_listener_installed = False
+
+
+def install_ai_call_metrics() -> None:
+    """Export every AI call (see app.ai.telemetry) as Prometheus samples. Idempotent."""
+    global _ai_listener_installed
+    if _ai_listener_installed:
+        return
+    from app.ai.telemetry import AICallRecord, add_ai_call_listener
+
+    def observe(record: AICallRecord) -> None:
+        AI_CALLS.labels(record.provider, record.kind, record.outcome).inc()
+        AI_LATENCY.labels(record.provider, record.kind).observe(record.duration_seconds)
+
+    add_ai_call_listener(observe)
+    _ai_listener_installed = True
