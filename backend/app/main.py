@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
+from app.auth.router import router as auth_router
 from app.catalog.router import router as catalog_router
 from app.core.config import APP_VERSION, Settings, get_settings
 from app.core.db import Database, create_engine
@@ -18,6 +19,7 @@ from app.core.handlers import install_exception_handlers
 from app.core.logging import configure_logging
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.core.security import token_service
+from app.entries.router import router as entries_router
 from app.health.router import router as health_router
 
 log = logging.getLogger(__name__)
@@ -33,7 +35,9 @@ def _operation_id(route: APIRoute) -> str:
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    router.include_router(auth_router)
     router.include_router(catalog_router)
+    router.include_router(entries_router)
     return router
 
 
