@@ -58,6 +58,8 @@ Intensity = Annotated[
     Field(
         ge=0,
         le=1,
+        # Strict: a bool or a numeric string is a client bug, not an intensity.
+        strict=True,
         allow_inf_nan=False,
         description="0 to 1; stored with two decimals.",
         examples=[0.7],
