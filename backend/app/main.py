@@ -19,6 +19,11 @@ from app.core.logging import configure_logging
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.core.security import token_service
 from app.health.router import router as health_router
+from app.jobs.runner import build_worker
+from app.jobs.worker import Worker
+from app.visualizations.router import media_router
+from app.visualizations.router import router as visualizations_router
+from app.visualizations.ws import ws_router
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +39,9 @@ def _operation_id(route: APIRoute) -> str:
 def api_router() -> APIRouter:
     router = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
     router.include_router(catalog_router)
+    router.include_router(visualizations_router)
+    router.include_router(media_router)
+    router.include_router(ws_router)
     return router
 
 
@@ -44,10 +52,20 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owns_database = database is None
         app.state.db = database or Database.from_engine(create_engine(settings))
+        worker: Worker | None = None
+        if settings.worker_in_process:
+            # The provider is read per job, so whatever sets app.state.ai_provider may run later.
+            worker = build_worker(settings, app.state.db, lambda: app.state.ai_provider)
+            await worker.start()
         log.info("api started", extra={"version": APP_VERSION})
         try:
             yield
         finally:
+            if worker is not None:
+                await worker.stop()
+            hub = getattr(app.state, "progress_hub", None)
+            if hub is not None:
+                await hub.stop()
             if owns_database:
                 await app.state.db.dispose()
             log.info("api stopped")
