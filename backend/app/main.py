@@ -10,6 +10,8 @@ from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
+from app.ai.factory import build_provider
+from app.ai.protocol import AIProvider
 from app.catalog.router import router as catalog_router
 from app.core.config import APP_VERSION, Settings, get_settings
 from app.core.db import Database, create_engine
@@ -45,27 +47,38 @@ def api_router() -> APIRouter:
     return router
 
 
-def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    ai_provider: AIProvider | None = None,
+) -> FastAPI:
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owns_database = database is None
         app.state.db = database or Database.from_engine(create_engine(settings))
+        # An injected provider (tests: the fake-Gemini one) is closed by whoever made it.
+        owns_ai_provider = ai_provider is None
+        app.state.ai_provider = ai_provider or build_provider(settings)
         worker: Worker | None = None
         if settings.worker_in_process:
-            # The provider is read per job, so whatever sets app.state.ai_provider may run later.
+            # Read per job, so a provider swapped on app.state (tests) is the one used.
             worker = build_worker(settings, app.state.db, lambda: app.state.ai_provider)
             await worker.start()
         log.info("api started", extra={"version": APP_VERSION})
         try:
             yield
         finally:
+            # Jobs first (they use the provider and the database), then what they depend on.
             if worker is not None:
                 await worker.stop()
             hub = getattr(app.state, "progress_hub", None)
             if hub is not None:
                 await hub.stop()
+            if owns_ai_provider:
+                await app.state.ai_provider.aclose()
             if owns_database:
                 await app.state.db.dispose()
             log.info("api stopped")
