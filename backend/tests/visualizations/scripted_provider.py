@@ -36,6 +36,7 @@ class ScriptedProvider:
     name: ProviderName = "local"
     analyze_calls: int = 0
     render_calls: list[str] = field(default_factory=list)
+    rendering: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def analyze_entry(self, entry: EntrySnapshot, style: VisualStyle) -> VisualAnalysis:
         self.analyze_calls += 1
@@ -52,6 +53,7 @@ class ScriptedProvider:
     ) -> RenderedImage:
         step = len(self.render_calls)
         self.render_calls.append(entry.situation)
+        self.rendering.set()
         if self.render_delay:
             await asyncio.sleep(self.render_delay)
         outcome = self.script[step] if step < len(self.script) else None
