@@ -155,7 +155,10 @@ class Worker:
 
     async def _claim(self) -> queue.ClaimedJob | None:
         async with self.database.sessionmaker() as session, session.begin():
-            return await queue.claim_next_job(session, self.worker_id, self.lease_seconds)
+            job = await queue.claim_next_job(session, self.worker_id, self.lease_seconds)
+            if job is not None:
+                await events.publish(session, job.id, "progress", "processing", 5, "Starting")
+            return job
 
     async def _idle_timeout(self) -> float:
         recheck = self.settings.worker_idle_recheck_seconds

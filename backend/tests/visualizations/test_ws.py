@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -19,6 +23,7 @@ from fastapi import FastAPI
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from app.core.config import BACKEND_DIR, Settings
 from app.core.errors import AIImageError
 from app.models import User
 from tests.conftest import UserFactory
@@ -144,3 +149,40 @@ async def test_refused_connections_close_with_policy_violation(
             await ws.recv()
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 1008
+
+
+async def test_progress_arrives_when_the_worker_is_another_process(
+    live_server: str,
+    viz_settings: Settings,
+    committed_users: UserFactory,
+    make_entry: EntryMaker,
+) -> None:
+    user = await committed_users.create()
+    visualization_id = await _queue(live_server, committed_users, user, make_entry)
+    assert viz_settings.database_url is not None
+    env = {
+        **os.environ,
+        "DATABASE_URL": viz_settings.database_url.get_secret_value(),
+        "DATA_DIR": str(viz_settings.data_dir),
+        "MEDIA_DIR": str(viz_settings.media_path),
+        "AI_PROVIDER": "local",
+        "LOG_LEVEL": "WARNING",
+    }
+    async with connect(
+        _url(live_server, visualization_id, committed_users.tokens.issue(user.id))
+    ) as ws:
+        assert json.loads(await ws.recv())["data"]["status"] == "pending"
+        process = await asyncio.create_subprocess_exec(
+            *[sys.executable, "-m", "app.cli", "worker"],
+            cwd=BACKEND_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            messages = await _messages_until_done(ws)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(process.wait(), 15) == 0  # a clean, graceful exit
+    assert messages[-1]["type"] == "complete"
+    assert any(m["type"] == "progress" for m in messages)
