@@ -18,8 +18,12 @@ from app.core.db import Database, create_engine
 from app.core.envelope import ERROR_RESPONSES
 from app.core.handlers import install_exception_handlers
 from app.core.logging import configure_logging
+from app.core.metrics import install_ai_call_metrics
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.core.ratelimit import RateLimiter
+from app.core.ratelimit_middleware import RateLimitMiddleware
 from app.core.security import token_service
+from app.health.metrics import router as metrics_router
 from app.health.router import router as health_router
 from app.jobs.runner import build_worker
 from app.jobs.worker import Worker
@@ -54,6 +58,7 @@ def create_app(
     ai_provider: AIProvider | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
+    install_ai_call_metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -94,12 +99,16 @@ def create_app(
     app.state.settings = settings
     # Resolved at build time so a weak secret stops start-up before anything is served.
     app.state.tokens = token_service(settings)
+    app.state.limiter = RateLimiter(settings)
     install_exception_handlers(app)
     app.include_router(health_router)
+    app.include_router(metrics_router)
     app.include_router(api_router())
 
-    # Last added runs first: request context wraps everything, so every answer has its id.
+    # Last added runs first. Order, outermost first: request context (ids, logs, metrics, last-
+    # resort errors) → CORS (so even a 429 carries CORS headers) → rate limits → body size.
     app.add_middleware(BodySizeLimitMiddleware, max_body_size=settings.max_body_size)
+    app.add_middleware(RateLimitMiddleware, limiter=app.state.limiter, tokens=app.state.tokens)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.allowed_origins,

@@ -162,6 +162,11 @@ class GeminiProvider:
                 self._last_call_failed[kind] = False
                 tracker.outcome = problem.outcome
                 raise error_type(problem.message, retryable=problem.retryable) from None
+            except asyncio.CancelledError:
+                # The caller gave up: that says nothing about Gemini, but frees a trial slot.
+                tracker.outcome = "cancelled"
+                breaker.release_trial()
+                raise
             except Exception as exc:
                 failure = map_failure(exc, target, tracker.attempts)
                 tracker.outcome = failure.outcome

