@@ -79,6 +79,11 @@ class Settings(BaseSettings):
     job_lease_seconds: float = Field(default=60.0, gt=1)
     job_retry_base_delay_seconds: float = Field(default=5.0, ge=0)
     signed_url_ttl_seconds: int = Field(default=3600, ge=60)
+    job_retry_max_delay_seconds: float = Field(default=300.0, ge=0)
+    # Idle workers wake on NOTIFY; this is only the safety net should a notification be lost.
+    worker_idle_recheck_seconds: float = Field(default=30.0, gt=0)
+    worker_shutdown_grace_seconds: float = Field(default=10.0, ge=0)
+    visualization_default_estimate_seconds: int = Field(default=30, ge=1)
 
     # --- rate limits -----------------------------------------------------------------------
     rate_limit_enabled: bool = True
