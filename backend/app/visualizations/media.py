@@ -13,11 +13,6 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from app.models import Visualization
-
 MEDIA_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
 
 # The only keys that can ever be served: no dots, no slashes beyond the fixed layout.
@@ -81,14 +76,3 @@ class MediaStore:
 
     def delete_visualization(self, visualization_id: uuid.UUID) -> None:
         shutil.rmtree(self.root / visualization_prefix(visualization_id), ignore_errors=True)
-
-
-async def delete_media_for_entry(
-    session: AsyncSession, store: MediaStore, entry_id: uuid.UUID
-) -> None:
-    """Remove the image files of an entry's visualization (call it when deleting the entry)."""
-    ids = (
-        await session.scalars(select(Visualization.id).where(Visualization.entry_id == entry_id))
-    ).all()
-    for visualization_id in ids:
-        store.delete_visualization(visualization_id)

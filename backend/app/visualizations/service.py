@@ -7,11 +7,13 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 
 from sqlalchemy import func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.ai.protocol import VisualStyle
+from app.core.after_commit import after_commit
 from app.core.errors import Conflict, Forbidden, NotFound, RateLimitExceeded
 from app.entries.deps import load_owned_entry
 from app.jobs import queue
@@ -171,8 +173,9 @@ async def delete_visualization(
 ) -> None:
     await session.delete(visualization)
     await session.flush()
-    # A worker still drawing it finds the row gone and removes what it wrote (pipeline.py).
-    media.delete_visualization(visualization.id)
+    # Files go only once the delete is committed. A worker still drawing it finds the row gone
+    # and removes what it wrote (pipeline.py).
+    after_commit(session, partial(media.delete_visualization, visualization.id))
 
 
 # --- presenting ------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from app.core.config import Settings
 from app.models import EmotionEntry, Visualization
-from app.visualizations.media import MediaStore, delete_media_for_entry
+from app.visualizations.media import MediaStore
 from app.visualizations.signing import MediaSigner
 from tests.conftest import TEST_JWT_SECRET, UserFactory
 from tests.test_foundation import assert_error
@@ -123,9 +123,11 @@ def test_media_store_writes_atomically_and_prunes_other_formats(tmp_path: Path) 
         store.write_atomic("../escape.png", b"x")
 
 
-async def test_delete_media_for_entry_removes_its_files(
+async def test_deleting_an_entry_removes_its_images_only_after_commit(
     users: UserFactory, settings: Settings, store: MediaStore
 ) -> None:
+    from app.entries.service import delete_entry
+
     user = await users.create()
     entry = EmotionEntry(user_id=user.id, situation="s", emotions=["joy"], intensity=Decimal("0.1"))
     users.session.add(entry)
@@ -137,10 +139,34 @@ async def test_delete_media_for_entry_removes_its_files(
     store.write_atomic(key, b"png")
     keep = _stored_key(store)
 
-    await delete_media_for_entry(users.session, store, entry.id)
+    await delete_entry(users.session, entry, store)
+    assert (store.root / key).exists(), "files must survive until the delete is committed"
+    await users.session.commit()
 
     assert not (store.root / key).exists()
     assert (store.root / keep).exists()
+
+
+async def test_a_rolled_back_entry_delete_keeps_its_images(
+    users: UserFactory, settings: Settings, store: MediaStore
+) -> None:
+    from app.entries.service import delete_entry
+
+    user = await users.create()
+    entry = EmotionEntry(user_id=user.id, situation="s", emotions=["joy"], intensity=Decimal("0.1"))
+    users.session.add(entry)
+    await users.session.flush()
+    visualization = Visualization(entry_id=entry.id, user_id=user.id)
+    users.session.add(visualization)
+    await users.session.flush()
+    key = f"visualizations/{visualization.id}/image.png"
+    store.write_atomic(key, b"png")
+
+    await delete_entry(users.session, entry, store)
+    await users.session.rollback()
+    await users.session.commit()
+
+    assert (store.root / key).exists()
 
 
 def test_signing_key_is_derived_not_the_jwt_secret() -> None:
