@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -53,7 +54,11 @@ class Settings(BaseSettings):
     jwt_secret_key: SecretStr | None = None
     jwt_algorithm: Literal["HS256"] = "HS256"
     access_token_expire_minutes: int = Field(default=60, ge=1, le=60 * 24 * 30)
-    password_hash_concurrency: int = Field(default=4, ge=1)
+    # argon2 hashes computed at once per process. Each takes a core for ~18 ms; leaving one core
+    # free keeps other requests fast while logins are flooding in.
+    password_hash_concurrency: int = Field(
+        default_factory=lambda: max(1, (os.cpu_count() or 2) - 1), ge=1
+    )
 
     # --- AI --------------------------------------------------------------------------------
     ai_provider: Literal["auto", "gemini", "local"] = "auto"

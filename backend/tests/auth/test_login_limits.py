@@ -45,6 +45,9 @@ async def test_the_fourth_failed_login_for_an_email_is_429_even_with_the_right_p
     assert body["error"]["details"]["retry_after_seconds"] >= 1  # type: ignore[index]
     assert int(blocked.headers["retry-after"]) >= 1
     assert body["error"]["details"]["limit"] == 3  # type: ignore[index]
+    # The headers describe the limit that refused (3 failures per e-mail), not the address one.
+    assert blocked.headers["x-ratelimit-limit"] == "3"
+    assert blocked.headers["x-ratelimit-remaining"] == "0"
 
 
 async def test_failed_logins_for_one_email_do_not_block_another(
