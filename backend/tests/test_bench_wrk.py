@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bench.wrk import parse
 
 SAMPLE = """Running 10s test @ http://127.0.0.1:8000/api/v1/entries?limit=50
@@ -34,5 +36,5 @@ def test_parse_reads_throughput_percentiles_and_every_kind_of_error() -> None:
 def test_parse_reads_microsecond_latencies() -> None:
     text = SAMPLE.replace("28.50ms", "950.00us").replace("Socket errors", "Ignored")
     result = parse(text.replace("  Non-2xx or 3xx responses: 7\n", ""))
-    assert result.p50_ms == 0.95
+    assert result.p50_ms == pytest.approx(0.95)
     assert result.errors == 0
