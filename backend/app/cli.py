@@ -126,6 +126,24 @@ def migrate(
 
 
 @cli.command()
+def seed() -> None:
+    """Create the development user test@example.com / Test123! with sample entries (idempotent)."""
+    import asyncio
+
+    from app.entries.seed import SEED_EMAIL, run_seed
+
+    settings = get_settings()
+    _prepare(settings)
+    with database(settings) as settings:
+        result = asyncio.run(run_seed(settings))
+    user = "created" if result.user_created else "already there"
+    typer.echo(
+        f"{SEED_EMAIL}: {user}; {result.entries_created} sample entries added"
+        + ("" if result.entries_created else " (the user already has entries)")
+    )
+
+
+@cli.command()
 def psql() -> None:
     """Open psql on the database (the embedded one is started if needed)."""
     settings = get_settings()

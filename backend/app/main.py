@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 
 from app.ai.factory import build_provider
 from app.ai.protocol import AIProvider
+from app.auth.router import router as auth_router
 from app.catalog.router import router as catalog_router
 from app.core.config import APP_VERSION, Settings, get_settings
 from app.core.db import Database, create_engine
@@ -23,6 +24,7 @@ from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddlewar
 from app.core.ratelimit import RateLimiter
 from app.core.ratelimit_middleware import RateLimitMiddleware
 from app.core.security import token_service
+from app.entries.router import router as entries_router
 from app.health.metrics import router as metrics_router
 from app.health.router import router as health_router
 
@@ -39,7 +41,9 @@ def _operation_id(route: APIRoute) -> str:
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    router.include_router(auth_router)
     router.include_router(catalog_router)
+    router.include_router(entries_router)
     return router
 
 

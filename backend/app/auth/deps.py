@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 
+from app.auth.passwords import PasswordHasher
 from app.core.context import user_id_var
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized
@@ -52,3 +53,15 @@ async def get_current_user(
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def get_password_hasher(conn: HTTPConnection) -> PasswordHasher:
+    # Built on first use (it computes the dummy hash), one per application.
+    hasher: PasswordHasher | None = getattr(conn.app.state, "passwords", None)
+    if hasher is None:
+        hasher = PasswordHasher(conn.app.state.settings.password_hash_concurrency)
+        conn.app.state.passwords = hasher
+    return hasher
+
+
+PasswordHasherDep = Annotated[PasswordHasher, Depends(get_password_hasher)]
