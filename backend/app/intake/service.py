@@ -221,15 +221,17 @@ async def complete(
         raise Conflict("This intake is already completed.")
     answered = _answered(_history(row))
     emotions = [str(e) for e in body.final_emotions]
+    # The AI is told the intensity the entry will hold (two decimals), not the raw float.
+    intensity = intensity_to_decimal(body.intensity)
     summary = await provider.summarize_intake(
-        row.initial_situation, answered, emotions, body.intensity
+        row.initial_situation, answered, emotions, float(intensity)
     )
     created = await entries.insert_entry(
         session,
         user_id=user.id,
         situation=_entry_situation(summary.situation_summary, row.initial_situation),
         emotions=emotions,
-        intensity=intensity_to_decimal(body.intensity),
+        intensity=intensity,
         notes=_entry_notes(len(answered)),
         source="intake_flow",
     )
@@ -246,7 +248,7 @@ async def complete(
             "situation_summary": summary.situation_summary,
             "insights": summary.insights,
             "final_emotions": emotions,
-            "intensity": body.intensity,
+            "intensity": float(intensity),
             "entry_id": str(entry.id),
         },
     }

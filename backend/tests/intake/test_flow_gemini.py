@@ -137,3 +137,72 @@ async def test_analyze_answers_503_when_gemini_returns_malformed_json(
     response = await gemini_intake.analyze()
 
     assert_error(response, 503, "GEMINI_API_ERROR")
+
+
+async def test_a_step_with_two_questions_takes_one_answer_and_keeps_the_other_open(
+    gemini_intake: Intake, fake_gemini: FakeGemini, session: AsyncSession
+) -> None:
+    two_questions = replies.text_reply(
+        {
+            "scenarios": [
+                {
+                    "id": f"s{n}",
+                    "question": f"Side {n}?",
+                    "options": [
+                        {"id": "a", "text": "One", "emotion_indicators": ["joy"]},
+                        {"id": "b", "text": "Two", "emotion_indicators": ["fear"]},
+                    ],
+                }
+                for n in (1, 2)
+            ],
+            "is_complete": False,
+            "themes": [],
+        }
+    )
+    fake_gemini.script(answers.question(1), two_questions, answers.question(3))
+    session_id = (await gemini_intake.start())["session_id"]
+    step_two = (await gemini_intake.refine(session_id, "q1-a")).json()["data"]
+    assert [s["id"] for s in step_two["scenarios"]] == ["q2.1", "q2.2"]
+
+    response = await gemini_intake.refine(session_id, "q2.2-b")
+
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["scenarios"][0]["id"] == "q3"
+    row = await load_session(session, session_id)
+    assert [(h["step"], h["selected_option_id"]) for h in row.conversation_history] == [
+        (1, "q1-a"),
+        (2, None),
+        (2, "q2.2-b"),
+        (3, None),
+    ]
+    # Gemini saw the answers only, so the round count is right.
+    assert "At most 1 more question(s) may be asked" in fake_gemini.requests[2].prompt
+
+
+async def test_the_entry_situation_is_held_to_5000_characters_or_falls_back_to_the_person(
+    gemini_intake: Intake, fake_gemini: FakeGemini
+) -> None:
+    long_summary = {**answers.SUMMARY, "situation_summary": "word " * 1500}
+    blank_summary = {**answers.SUMMARY, "situation_summary": "   "}
+    fake_gemini.script(answers.question(1), replies.text_reply(long_summary))
+    first = await gemini_intake.start()
+    long_entry = (await gemini_intake.complete(first["session_id"])).json()["data"]["entry"]
+    fake_gemini.script(answers.question(1), replies.text_reply(blank_summary))
+    second = await gemini_intake.start("I could not sleep again")
+    blank = await gemini_intake.complete(second["session_id"])
+
+    assert len(long_entry["situation"]) <= 5000
+    assert long_entry["situation"].endswith("word…")
+    assert blank.status_code == 201, blank.text
+    assert blank.json()["data"]["entry"]["situation"] == "I could not sleep again"
+
+
+async def test_the_summary_prompt_carries_the_intensity_the_entry_stores(
+    gemini_intake: Intake, fake_gemini: FakeGemini
+) -> None:
+    session_id = (await gemini_intake.start())["session_id"]
+
+    response = await gemini_intake.complete(session_id, ["joy"], 0.745)
+
+    assert response.json()["data"]["entry"]["intensity"] == 0.75
+    assert "intensity 0.75 on a 0-1 scale" in fake_gemini.requests[-1].prompt
