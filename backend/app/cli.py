@@ -112,6 +112,33 @@ def serve(
 
 
 @cli.command()
+def worker(
+    concurrency: Annotated[
+        int | None, typer.Option(min=1, help="Jobs run at once (default WORKER_CONCURRENCY).")
+    ] = None,
+) -> None:
+    """Run the visualization job worker on its own (the compose `worker` service)."""
+    import asyncio
+
+    from app.ai.factory import build_provider
+    from app.jobs.runner import run_worker
+
+    settings = get_settings()
+    _prepare(settings)
+    with database(settings) as settings:
+
+        async def run() -> None:
+            provider = build_provider(settings)
+            try:
+                await run_worker(settings, provider, concurrency=concurrency)
+            finally:
+                await provider.aclose()
+
+        log.info("worker starting", extra={"concurrency": concurrency})
+        asyncio.run(run())
+
+
+@cli.command()
 def migrate(
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
 ) -> None:

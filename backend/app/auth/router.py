@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from app.auth import service
-from app.auth.deps import CurrentUser, PasswordHasherDep, TokenServiceDep
+from app.auth.deps import CurrentUser, LoginGuardDep, PasswordHasherDep, TokenServiceDep
 from app.auth.schemas import (
     AuthPublic,
     LoginRequest,
@@ -16,6 +16,7 @@ from app.auth.schemas import (
 )
 from app.core.db import SessionDep
 from app.core.envelope import Envelope, ok
+from app.core.errors import Unauthorized
 from app.core.security import TokenService
 from app.models import User
 
@@ -49,8 +50,16 @@ async def login(
     session: SessionDep,
     hasher: PasswordHasherDep,
     tokens: TokenServiceDep,
+    guard: LoginGuardDep,
 ) -> Envelope[AuthPublic]:
-    user = await service.authenticate(session, hasher, email=body.email, password=body.password)
+    email = service.normalise_email(body.email)
+    # Keyed by the e-mail as typed, known or not, so the limit reveals nothing about accounts.
+    await guard.refuse_if_blocked(email)
+    try:
+        user = await service.authenticate(session, hasher, email=email, password=body.password)
+    except Unauthorized:
+        await guard.record_failure(email)
+        raise
     return ok(_auth_response(user, tokens))
 
 

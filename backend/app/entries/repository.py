@@ -155,18 +155,14 @@ async def update_entry(
     return to_public(row, row.visualization_id) if row is not None else None
 
 
-async def delete_entry(session: AsyncSession, entry_id: uuid.UUID) -> list[str]:
-    """Delete the entry (its visualization cascades); the media keys that now need removing."""
-    media = (
-        await session.execute(
-            select(Visualization.image_url, Visualization.thumbnail_url).where(
-                Visualization.entry_id == entry_id
-            )
-        )
+async def delete_entry(session: AsyncSession, entry_id: uuid.UUID) -> list[uuid.UUID]:
+    """Delete the entry (its visualization cascades); the visualizations whose files must go."""
+    visualization_ids = (
+        await session.scalars(select(Visualization.id).where(Visualization.entry_id == entry_id))
     ).all()
     await session.execute(
         delete(EmotionEntry)
         .where(EmotionEntry.id == entry_id)
         .execution_options(synchronize_session=False)
     )
-    return [key for row in media for key in row if key]
+    return list(visualization_ids)

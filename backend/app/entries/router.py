@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from app.auth.deps import CurrentUser
 from app.core.db import SessionDep
@@ -19,6 +19,7 @@ from app.entries.schemas import (
     EntrySort,
     EntryUpdate,
 )
+from app.visualizations.deps import MediaStoreDep
 
 router = APIRouter(prefix="/entries", tags=["entries"])
 
@@ -65,6 +66,6 @@ async def update_entry(
     response_class=Response,
     summary="Delete an entry, its visualization and image files",
 )
-async def delete_entry(entry: OwnedEntry, session: SessionDep, request: Request) -> Response:
-    await service.delete_entry(session, entry, request.app.state.settings.media_path)
+async def delete_entry(entry: OwnedEntry, session: SessionDep, media: MediaStoreDep) -> Response:
+    await service.delete_entry(session, entry, media)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
+from functools import partial
 
-import anyio.to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.after_commit import after_commit
 from app.entries import repository
 from app.entries.schemas import (
     EntriesPublic,
@@ -18,6 +18,7 @@ from app.entries.schemas import (
     intensity_to_decimal,
 )
 from app.models import EmotionEntry, User
+from app.visualizations.media import MediaStore
 
 log = logging.getLogger(__name__)
 
@@ -57,22 +58,7 @@ async def update_entry(
     return updated if updated is not None else await read_entry(session, entry)
 
 
-async def delete_entry(session: AsyncSession, entry: EmotionEntry, media_root: Path) -> None:
-    keys = await repository.delete_entry(session, entry.id)
-    if keys:
-        await anyio.to_thread.run_sync(remove_media_files, media_root, keys)
-
-
-def remove_media_files(media_root: Path, keys: list[str]) -> None:
-    """Remove an entry's image files; keys that would leave the media directory are ignored."""
-    root = media_root.resolve()
-    for key in keys:
-        path = (root / key).resolve()
-        if not path.is_relative_to(root) or path == root:
-            log.warning("refused to remove a media key outside the media directory")
-            continue
-        try:
-            path.unlink(missing_ok=True)
-        except OSError:
-            # A file we cannot remove must not undo the user's delete; it is logged for cleanup.
-            log.warning("could not remove a media file", extra={"media_key": key})
+async def delete_entry(session: AsyncSession, entry: EmotionEntry, media: MediaStore) -> None:
+    """Delete the entry and, once that is committed, its visualization's image files."""
+    for visualization_id in await repository.delete_entry(session, entry.id):
+        after_commit(session, partial(media.delete_visualization, visualization_id))

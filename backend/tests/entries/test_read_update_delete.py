@@ -266,18 +266,19 @@ async def test_delete_removes_the_visualization_and_its_image_files(
     journal: Journal, session: AsyncSession, settings: Settings
 ) -> None:
     created = await journal.create()
-    media = settings.media_path
-    folder = media / "test-delete" / created["id"]
+    visualization_id = uuid.uuid4()
+    folder = settings.media_path / "visualizations" / str(visualization_id)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "image.png").write_bytes(b"png")
-    (folder / "thumb.png").write_bytes(b"png")
+    (folder / "thumb.jpg").write_bytes(b"jpg")
     session.add(
         Visualization(
+            id=visualization_id,
             entry_id=uuid.UUID(created["id"]),
             user_id=journal.user.id,
             status="completed",
-            image_url=f"test-delete/{created['id']}/image.png",
-            thumbnail_url=f"test-delete/{created['id']}/thumb.png",
+            image_url=f"visualizations/{visualization_id}/image.png",
+            thumbnail_url=f"visualizations/{visualization_id}/thumb.jpg",
         )
     )
     await session.flush()
@@ -290,8 +291,7 @@ async def test_delete_removes_the_visualization_and_its_image_files(
         .where(Visualization.entry_id == uuid.UUID(created["id"]))
     )
     assert remaining == 0
-    assert not (folder / "image.png").exists()
-    assert not (folder / "thumb.png").exists()
+    assert not folder.exists()
 
 
 async def test_delete_never_removes_files_outside_the_media_directory(
