@@ -27,6 +27,7 @@ from app.core.security import token_service
 from app.entries.router import router as entries_router
 from app.health.metrics import router as metrics_router
 from app.health.router import router as health_router
+from app.intake.router import router as intake_router
 from app.jobs.runner import build_worker
 from app.jobs.worker import Worker
 from app.visualizations.router import media_router
@@ -49,6 +50,7 @@ def api_router() -> APIRouter:
     router.include_router(auth_router)
     router.include_router(catalog_router)
     router.include_router(entries_router)
+    router.include_router(intake_router)
     router.include_router(visualizations_router)
     router.include_router(media_router)
     router.include_router(ws_router)
