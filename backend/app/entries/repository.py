@@ -94,6 +94,7 @@ async def insert_entry(
     intensity: Decimal,
     notes: str | None,
     source: str = "manual",
+    intake_session_id: uuid.UUID | None = None,
 ) -> EntryPublic:
     statement = (
         insert(EmotionEntry)
@@ -104,6 +105,7 @@ async def insert_entry(
             intensity=intensity,
             notes=notes,
             source=source,
+            intake_session_id=intake_session_id,
         )
         .returning(*_ENTRY_COLUMNS)
     )

@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.ai.protocol import AIProvider, IntakeExchange, IntakeStep, Scenario
 from app.core.errors import AITextError, Conflict, Forbidden, NotFound, ValidationFailed
 from app.entries import repository as entries
-from app.entries.schemas import MAX_SITUATION_LENGTH, EntryPublic, intensity_to_decimal
+from app.entries.schemas import MAX_SITUATION_LENGTH, intensity_to_decimal
 from app.intake.schemas import (
     IntakeAnalyze,
     IntakeComplete,
@@ -226,7 +226,7 @@ async def complete(
     summary = await provider.summarize_intake(
         row.initial_situation, answered, emotions, float(intensity)
     )
-    created = await entries.insert_entry(
+    entry = await entries.insert_entry(
         session,
         user_id=user.id,
         situation=_entry_situation(summary.situation_summary, row.initial_situation),
@@ -234,10 +234,8 @@ async def complete(
         intensity=intensity,
         notes=_entry_notes(len(answered)),
         source="intake_flow",
+        intake_session_id=row.id,
     )
-    # The entries repository has no session link on insert; set it in the same transaction.
-    linked = await entries.update_entry(session, created.id, {"intake_session_id": row.id})
-    entry: EntryPublic = linked if linked is not None else created
     row.is_complete = True
     row.completed_at = datetime.now(UTC)
     row.final_summary = summary.ai_summary
