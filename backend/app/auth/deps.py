@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
+import uuid
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends
@@ -32,13 +35,63 @@ def get_token_service(conn: HTTPConnection) -> TokenService:
 TokenServiceDep = Annotated[TokenService, Depends(get_token_service)]
 
 
-async def authenticate_token(token: str, tokens: TokenService, session: AsyncSession) -> User:
-    """The active user a token belongs to; Unauthorized otherwise (deleted, inactive, bad)."""
-    user_id = tokens.subject(token)
+async def load_active_user(session: AsyncSession, user_id: uuid.UUID) -> User:
     user = await session.scalar(select(User).where(User.id == user_id))
     if user is None or not user.is_active:
         raise Unauthorized("The account for this token no longer exists or is disabled.")
     return user
+
+
+async def authenticate_token(token: str, tokens: TokenService, session: AsyncSession) -> User:
+    """The active user a token belongs to; Unauthorized otherwise (deleted, inactive, bad)."""
+    return await load_active_user(session, tokens.subject(token))
+
+
+class ActiveUserCache:
+    """Active users looked up in the last `ttl_seconds`, per process: one query saved per request.
+
+    Why a stale answer is acceptable: the API has no endpoint that deletes or disables an account,
+    so only an operator working in the database can; such a change reaches a process within
+    `ttl_seconds` (AUTH_USER_CACHE_SECONDS, 2 s by default, 0 turns the cache off). A refused
+    lookup (unknown or inactive user) is never cached. The cached User is detached from every
+    session and shared by concurrent requests: read it, never change it or add it to a session.
+    """
+
+    def __init__(
+        self,
+        ttl_seconds: float,
+        max_users: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.ttl_seconds = ttl_seconds
+        self.max_users = max_users
+        self._clock = clock
+        self._users: dict[uuid.UUID, tuple[User, float]] = {}
+
+    async def get(self, session: AsyncSession, user_id: uuid.UUID) -> User:
+        now = self._clock()
+        cached = self._users.get(user_id)
+        if cached is not None and cached[1] > now:
+            return cached[0]
+        user = await load_active_user(session, user_id)
+        if self.ttl_seconds > 0:
+            # Detached now, so this request's rollback (which expires what its session holds)
+            # can never leave other requests holding an expired instance.
+            session.expunge(user)
+            self._users.pop(user_id, None)
+            if len(self._users) >= self.max_users:
+                del self._users[next(iter(self._users))]  # oldest first
+            self._users[user_id] = (user, now + self.ttl_seconds)
+        return user
+
+
+def get_user_cache(conn: HTTPConnection) -> ActiveUserCache:
+    # One per application (tests build an application per test, so each starts empty).
+    cache: ActiveUserCache | None = getattr(conn.app.state, "user_cache", None)
+    if cache is None:
+        cache = ActiveUserCache(conn.app.state.settings.auth_user_cache_seconds)
+        conn.app.state.user_cache = cache
+    return cache
 
 
 async def get_current_user(
@@ -49,7 +102,7 @@ async def get_current_user(
 ) -> User:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Send `Authorization: Bearer <token>`.")
-    user = await authenticate_token(credentials.credentials, tokens, session)
+    user = await get_user_cache(conn).get(session, tokens.subject(credentials.credentials))
     # For the access log (read by middleware from scope state) and for every log line after this.
     conn.scope.setdefault("state", {})["user_id"] = str(user.id)
     user_id_var.set(str(user.id))

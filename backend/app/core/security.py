@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from app.core.errors import Unauthorized
 log = logging.getLogger(__name__)
 
 MIN_SECRET_BYTES = 32
+# Verified tokens remembered per process (see TokenService.subject): ~300 bytes each.
+VERIFIED_TOKEN_CACHE_SIZE = 4096
 SECRET_FILE_NAME = "secret"  # noqa: S105 (a file name, not a secret)
 _ALGORITHMS = ["HS256"]  # pinned: never taken from the token header
 
@@ -78,6 +81,13 @@ def _wait_for_secret(path: Path) -> str:
 class TokenService:
     secret: str
     expire_minutes: int
+    # token -> (subject, exp). Keyed by the whole token, signature included, so a hit means this
+    # exact string was verified before; entries are honoured only until the token's own expiry.
+    # The rate limiter and the auth dependency both ask on every request: one HS256 check (and
+    # PyJWT's per-character base64 validation) per token instead of two per request.
+    _verified: dict[str, tuple[uuid.UUID, int]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def expires_in(self) -> int:
@@ -96,6 +106,19 @@ class TokenService:
 
     def subject(self, token: str) -> uuid.UUID:
         """The user id a valid token names; Unauthorized for anything else."""
+        cached = self._verified.get(token)
+        if cached is not None:
+            if cached[1] > time.time():
+                return cached[0]
+            self._verified.pop(token, None)  # expired: decode again, which raises the right error
+        user_id, expires = self._verify(token)
+        if len(self._verified) >= VERIFIED_TOKEN_CACHE_SIZE:
+            # Oldest first (dicts keep insertion order): bounded memory, whatever the traffic.
+            del self._verified[next(iter(self._verified))]
+        self._verified[token] = (user_id, expires)
+        return user_id
+
+    def _verify(self, token: str) -> tuple[uuid.UUID, int]:
         try:
             claims = jwt.decode(
                 token,
@@ -110,8 +133,8 @@ class TokenService:
         if claims.get("type") != "access":
             raise Unauthorized("The access token is invalid.")
         try:
-            return uuid.UUID(str(claims["sub"]))
-        except ValueError:
+            return uuid.UUID(str(claims["sub"])), int(claims["exp"])
+        except (TypeError, ValueError):
             raise Unauthorized("The access token is invalid.") from None
 
 

@@ -1,0 +1,133 @@
+"""The per-process caches on the auth path: verified tokens and active users."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import httpx
+import jwt
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.deps import ActiveUserCache
+from app.core.config import Settings
+from app.core.db import Database
+from app.core.errors import Unauthorized
+from app.core.security import VERIFIED_TOKEN_CACHE_SIZE, TokenService
+from app.main import create_app
+from app.models import User
+from tests.conftest import TEST_JWT_SECRET, UserFactory, _client_for
+from tests.test_foundation import assert_error
+
+ME = "/api/v1/auth/me"
+
+
+def _service() -> TokenService:
+    return TokenService(TEST_JWT_SECRET, 60)
+
+
+def _token(exp: int, sub: str | None = None) -> str:
+    claims = {"sub": sub or str(uuid.uuid4()), "iat": int(time.time()), "exp": exp}
+    return jwt.encode({**claims, "type": "access"}, TEST_JWT_SECRET, algorithm="HS256")
+
+
+def test_a_verified_token_is_answered_from_the_cache_until_it_expires() -> None:
+    tokens = _service()
+    expires = int(time.time()) + 1
+    token = _token(expires)
+    subject = tokens.subject(token)
+    assert tokens.subject(token) == subject
+    assert token in tokens._verified
+
+    # Past its expiry the cached answer is dropped and the token is refused as expired.
+    while time.time() <= expires:
+        time.sleep(0.05)
+    with pytest.raises(Unauthorized, match="expired"):
+        tokens.subject(token)
+    assert token not in tokens._verified
+
+
+def test_a_tampered_token_is_refused_even_when_its_original_is_cached() -> None:
+    tokens = _service()
+    token = _token(int(time.time()) + 600)
+    tokens.subject(token)
+    header, payload, signature = token.split(".")
+    with pytest.raises(Unauthorized):
+        tokens.subject(f"{header}.{payload}.{signature[:-4]}AAAA")
+
+
+def test_the_verified_token_cache_stays_bounded() -> None:
+    tokens = _service()
+    expires = int(time.time()) + 600
+    for _ in range(VERIFIED_TOKEN_CACHE_SIZE + 10):
+        tokens.subject(_token(expires))
+    assert len(tokens._verified) == VERIFIED_TOKEN_CACHE_SIZE
+
+
+async def _disable(session: AsyncSession, user: User) -> None:
+    await session.execute(update(User).where(User.id == user.id).values(is_active=False))
+    await session.flush()
+
+
+async def test_with_the_user_cache_off_a_disabled_account_is_refused_at_once(
+    settings: Settings, database: Database, users: UserFactory, session: AsyncSession
+) -> None:
+    app: FastAPI = create_app(
+        settings.model_copy(update={"auth_user_cache_seconds": 0}), database=database
+    )
+    user = await users.create()
+    async for client in _client_for(app):
+        assert (await client.get(ME, headers=users.headers(user))).status_code == 200
+        await _disable(session, user)
+        assert_error(await client.get(ME, headers=users.headers(user)), 401, "UNAUTHORIZED")
+
+
+async def test_a_cached_user_is_served_within_the_ttl_and_refused_after_it(
+    settings: Settings, database: Database, users: UserFactory, session: AsyncSession
+) -> None:
+    app = create_app(settings, database=database)
+    now = 1000.0
+    app.state.user_cache = ActiveUserCache(5, clock=lambda: now)
+    user = await users.create()
+    headers = users.headers(user)
+    async for client in _client_for(app):
+        first = await client.get(ME, headers=headers)
+        assert first.status_code == 200
+        await _disable(session, user)
+        # Within the TTL the process still trusts its lookup (the documented trade-off)...
+        again = await client.get(ME, headers=headers)
+        assert again.status_code == 200
+        assert again.json()["data"]["email"] == first.json()["data"]["email"]
+        # ...and once it has passed, the account is looked up again and refused.
+        now += 5.5
+        assert_error(await client.get(ME, headers=headers), 401, "UNAUTHORIZED")
+
+
+async def test_an_unknown_user_is_not_cached(
+    settings: Settings, database: Database, users: UserFactory
+) -> None:
+    app = create_app(settings, database=database)
+    ghost = User(id=uuid.uuid4(), email="ghost@example.com", name="Ghost", hashed_password="x")
+    async for client in _client_for(app):
+        response = await client.get(ME, headers=users.headers(ghost))
+        assert_error(response, 401, "UNAUTHORIZED")
+        assert not app.state.user_cache._users
+
+
+async def test_routes_work_with_the_cached_detached_user(
+    client: httpx.AsyncClient, users: UserFactory
+) -> None:
+    user = await users.create()
+    headers = users.headers(user)
+    for _ in range(2):
+        created = await client.post(
+            "/api/v1/entries",
+            json={"situation": "cached", "emotions": ["joy"], "intensity": 0.5},
+            headers=headers,
+        )
+        assert created.status_code == 201, created.text
+    listed = await client.get("/api/v1/entries", headers=headers)
+    assert listed.json()["data"]["total"] == 2
