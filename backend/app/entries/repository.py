@@ -7,7 +7,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from pydantic import TypeAdapter
+from sqlalchemy import Float, Integer, Select, bindparam, cast, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.entries.schemas import EntryPublic, EntrySort
@@ -41,10 +42,40 @@ def _visualization_id_subquery() -> Any:
     )
 
 
-def _entries_with_visualization() -> Select[*tuple[Any, ...]]:
-    return select(*_ENTRY_COLUMNS, Visualization.id.label("visualization_id")).outerjoin(
-        Visualization, Visualization.entry_id == EmotionEntry.id
+def _page_statement(sort: EntrySort) -> Select[*tuple[Any, ...]]:
+    """One page and the caller's total in one round trip, already in the API's shape.
+
+    The total is an uncorrelated subquery, computed once from the user_id index (not a window
+    over every row). Built once per sort order: only the bound values change per request.
+    """
+    owned = EmotionEntry.user_id == bindparam("user_id")
+    total = select(func.count()).select_from(EmotionEntry).where(owned).scalar_subquery()
+    column = _SORT_COLUMNS[sort.column_name]
+    # id breaks ties so pages never repeat or skip rows with equal sort keys.
+    if sort.descending:
+        order = (column.desc(), EmotionEntry.id.desc())
+    else:
+        order = (column.asc(), EmotionEntry.id.asc())
+    return (
+        select(
+            *(c for c in _ENTRY_COLUMNS if c is not EmotionEntry.intensity),
+            # numeric(3,2) as float8: exact to two decimals, and no Decimal per row.
+            cast(EmotionEntry.intensity, Float).label("intensity"),
+            Visualization.id.label("visualization_id"),
+            Visualization.id.is_not(None).label("has_visualization"),
+            total.label("total"),
+        )
+        .outerjoin(Visualization, Visualization.entry_id == EmotionEntry.id)
+        .where(owned)
+        .order_by(*order)
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
     )
+
+
+_PAGE_STATEMENTS = {sort: _page_statement(sort) for sort in EntrySort}
+# Validates a whole page from the rows' attributes in one pydantic-core call.
+_ENTRY_LIST = TypeAdapter(list[EntryPublic])
 
 
 class _EntryColumns(Protocol):
@@ -112,23 +143,16 @@ async def insert_entry(
     return to_public((await session.execute(statement)).one(), None)
 
 
-async def list_entries(
+async def list_page(
     session: AsyncSession, user_id: uuid.UUID, *, limit: int, offset: int, sort: EntrySort
-) -> list[EntryPublic]:
-    column = _SORT_COLUMNS[sort.column_name]
-    # id breaks ties so pages never repeat or skip rows with equal sort keys.
-    if sort.descending:
-        order = (column.desc(), EmotionEntry.id.desc())
-    else:
-        order = (column.asc(), EmotionEntry.id.asc())
-    statement = (
-        _entries_with_visualization()
-        .where(EmotionEntry.user_id == user_id)
-        .order_by(*order)
-        .limit(limit)
-        .offset(offset)
-    )
-    return [to_public(row, row.visualization_id) for row in await session.execute(statement)]
+) -> tuple[list[EntryPublic], int]:
+    """A page of the user's entries and how many they have in all."""
+    parameters = {"user_id": user_id, "limit": limit, "offset": offset}
+    rows = (await session.execute(_PAGE_STATEMENTS[sort], parameters)).all()
+    if not rows:
+        # An empty page carries no total: none at all from offset 0, else ask (past the end).
+        return [], (await count_entries(session, user_id) if offset else 0)
+    return _ENTRY_LIST.validate_python(rows, from_attributes=True), int(rows[0].total)
 
 
 async def count_entries(session: AsyncSession, user_id: uuid.UUID) -> int:

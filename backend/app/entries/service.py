@@ -37,8 +37,9 @@ async def create_entry(session: AsyncSession, user: User, body: EntryCreate) -> 
 async def list_entries(
     session: AsyncSession, user: User, *, limit: int, offset: int, sort: EntrySort
 ) -> EntriesPublic:
-    entries = await repository.list_entries(session, user.id, limit=limit, offset=offset, sort=sort)
-    total = await repository.count_entries(session, user.id)
+    entries, total = await repository.list_page(
+        session, user.id, limit=limit, offset=offset, sort=sort
+    )
     return EntriesPublic(entries=entries, total=total, limit=limit, offset=offset)
 
 
