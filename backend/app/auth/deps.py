@@ -27,7 +27,9 @@ log = logging.getLogger(__name__)
 _bearer = HTTPBearer(auto_error=False, description="JWT from /auth/login or /auth/register")
 
 
-def get_token_service(conn: HTTPConnection) -> TokenService:
+# Dependencies on the request path are `async def` even when they never await: FastAPI runs a
+# plain `def` dependency in a worker thread, a thread hop on every request.
+async def get_token_service(conn: HTTPConnection) -> TokenService:
     service: TokenService = conn.app.state.tokens
     return service
 
@@ -155,7 +157,7 @@ class LoginGuard:
             log.warning("login limiter unavailable; failure not counted", exc_info=True)
 
 
-def get_login_guard(conn: HTTPConnection) -> LoginGuard:
+async def get_login_guard(conn: HTTPConnection) -> LoginGuard:
     return LoginGuard(getattr(conn.app.state, "limiter", None))
 
 
