@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import re
+import stat
 import sys
 from datetime import UTC, datetime
 from typing import Any
@@ -31,7 +33,14 @@ _REDACTIONS = [
 ]
 
 
+# Every pattern above needs one of these: one scan decides whether the five are worth running.
+# An access-log line (most lines) holds none of them and skips the substitutions.
+_MAY_HOLD_SECRET = re.compile(r"(?i)bearer|eyJ|AIza|key|password")
+
+
 def redact(text: str) -> str:
+    if not _MAY_HOLD_SECRET.search(text):
+        return text
     for pattern, replacement in _REDACTIONS:
         text = pattern.sub(replacement, text)
     return text
@@ -39,6 +48,16 @@ def redact(text: str) -> str:
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
+        # Every handler formats the record (stdout, the file, and the file's rollover check):
+        # build the line once per record and formatter.
+        cached: tuple[JsonFormatter, str] | None = record.__dict__.get("_json_line")
+        if cached is not None and cached[0] is self:
+            return cached[1]
+        line = self._format(record)
+        record.__dict__["_json_line"] = (self, line)
+        return line
+
+    def _format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
@@ -62,6 +81,24 @@ class JsonFormatter(logging.Formatter):
         return redact(orjson.dumps(entry, default=str).decode())
 
 
+class _RotatingFile(logging.handlers.RotatingFileHandler):
+    """The stdlib handler, with a rollover check of one fstat instead of two stats and a seek.
+
+    The size is read from the open file, so lines appended by the other workers count too.
+    """
+
+    def shouldRollover(self, record: logging.LogRecord) -> bool:  # noqa: N802 (stdlib name)
+        if self.stream is None:  # delay=True: opened on first use
+            self.stream = self._open()
+        if self.maxBytes <= 0:
+            return False
+        status = os.fstat(self.stream.fileno())
+        # Never roll over anything but a regular file (e.g. /dev/null), as the stdlib does.
+        if not stat.S_ISREG(status.st_mode):
+            return False
+        return status.st_size + len(self.format(record)) + 1 >= self.maxBytes
+
+
 def configure_logging(settings: Settings, *, to_file: bool = True) -> None:
     """Route the root logger (and uvicorn's) to JSON on stdout and a rotating file."""
     formatter = JsonFormatter()
@@ -71,7 +108,7 @@ def configure_logging(settings: Settings, *, to_file: bool = True) -> None:
     handlers.append(stdout)
     if to_file:
         settings.logs_path.mkdir(parents=True, exist_ok=True)
-        file_handler = logging.handlers.RotatingFileHandler(
+        file_handler = _RotatingFile(
             settings.logs_path / "app.log", maxBytes=10 * 1024 * 1024, backupCount=5, delay=True
         )
         file_handler.setFormatter(formatter)
