@@ -8,7 +8,19 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from pydantic import TypeAdapter
-from sqlalchemy import Float, Integer, Select, bindparam, cast, delete, func, insert, select, update
+from sqlalchemy import (
+    Float,
+    Integer,
+    Select,
+    Table,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.entries.schemas import EntryPublic, EntrySort
@@ -24,10 +36,25 @@ _ENTRY_COLUMNS = (
     EmotionEntry.created_at,
     EmotionEntry.updated_at,
 )
+# The hot statements (list, insert) are written on the tables, not the mapped classes: SQLAlchemy
+# then runs them as Core, without the ORM's compile state and row-loading layer per execution.
+_entries: Table = EmotionEntry.__table__  # type: ignore[assignment]
+_visualizations: Table = Visualization.__table__  # type: ignore[assignment]
+# What the API shows of a row; numeric(3,2) leaves as float8: exact to two decimals, no Decimal.
+_PUBLIC_COLUMNS = (
+    _entries.c.id,
+    _entries.c.situation,
+    _entries.c.emotions,
+    cast(_entries.c.intensity, Float).label("intensity"),
+    _entries.c.notes,
+    _entries.c.source,
+    _entries.c.created_at,
+    _entries.c.updated_at,
+)
 _SORT_COLUMNS = {
-    "created_at": EmotionEntry.created_at,
-    "updated_at": EmotionEntry.updated_at,
-    "intensity": EmotionEntry.intensity,
+    "created_at": _entries.c.created_at,
+    "updated_at": _entries.c.updated_at,
+    "intensity": _entries.c.intensity,
 }
 
 
@@ -48,24 +75,22 @@ def _page_statement(sort: EntrySort) -> Select[*tuple[Any, ...]]:
     The total is an uncorrelated subquery, computed once from the user_id index (not a window
     over every row). Built once per sort order: only the bound values change per request.
     """
-    owned = EmotionEntry.user_id == bindparam("user_id")
-    total = select(func.count()).select_from(EmotionEntry).where(owned).scalar_subquery()
+    owned = _entries.c.user_id == bindparam("user_id")
+    total = select(func.count()).select_from(_entries).where(owned).scalar_subquery()
     column = _SORT_COLUMNS[sort.column_name]
     # id breaks ties so pages never repeat or skip rows with equal sort keys.
     if sort.descending:
-        order = (column.desc(), EmotionEntry.id.desc())
+        order = (column.desc(), _entries.c.id.desc())
     else:
-        order = (column.asc(), EmotionEntry.id.asc())
+        order = (column.asc(), _entries.c.id.asc())
     return (
         select(
-            *(c for c in _ENTRY_COLUMNS if c is not EmotionEntry.intensity),
-            # numeric(3,2) as float8: exact to two decimals, and no Decimal per row.
-            cast(EmotionEntry.intensity, Float).label("intensity"),
-            Visualization.id.label("visualization_id"),
-            Visualization.id.is_not(None).label("has_visualization"),
+            *_PUBLIC_COLUMNS,
+            _visualizations.c.id.label("visualization_id"),
+            _visualizations.c.id.is_not(None).label("has_visualization"),
             total.label("total"),
         )
-        .outerjoin(Visualization, Visualization.entry_id == EmotionEntry.id)
+        .outerjoin(_visualizations, _visualizations.c.entry_id == _entries.c.id)
         .where(owned)
         .order_by(*order)
         .limit(bindparam("limit", type_=Integer))
@@ -88,7 +113,7 @@ class _EntryColumns(Protocol):
     @property
     def emotions(self) -> list[str]: ...
     @property
-    def intensity(self) -> Decimal: ...
+    def intensity(self) -> Decimal | float: ...
     @property
     def notes(self) -> str | None: ...
     @property
@@ -101,7 +126,7 @@ class _EntryColumns(Protocol):
 
 def to_public(entry: _EntryColumns, visualization_id: uuid.UUID | None) -> EntryPublic:
     """The API shape of a row (or a loaded entry); `intensity` becomes a float, never a string."""
-    intensity: Decimal = entry.intensity
+    intensity = entry.intensity
     return EntryPublic(
         id=entry.id,
         situation=entry.situation,
@@ -116,6 +141,10 @@ def to_public(entry: _EntryColumns, visualization_id: uuid.UUID | None) -> Entry
     )
 
 
+# The values come as parameters (their keys name the columns): the statement is built once.
+_INSERT_ENTRY = insert(_entries).returning(*_PUBLIC_COLUMNS)
+
+
 async def insert_entry(
     session: AsyncSession,
     *,
@@ -127,20 +156,16 @@ async def insert_entry(
     source: str = "manual",
     intake_session_id: uuid.UUID | None = None,
 ) -> EntryPublic:
-    statement = (
-        insert(EmotionEntry)
-        .values(
-            user_id=user_id,
-            situation=situation,
-            emotions=emotions,
-            intensity=intensity,
-            notes=notes,
-            source=source,
-            intake_session_id=intake_session_id,
-        )
-        .returning(*_ENTRY_COLUMNS)
-    )
-    return to_public((await session.execute(statement)).one(), None)
+    values = {
+        "user_id": user_id,
+        "situation": situation,
+        "emotions": emotions,
+        "intensity": intensity,
+        "notes": notes,
+        "source": source,
+        "intake_session_id": intake_session_id,
+    }
+    return to_public((await session.execute(_INSERT_ENTRY, values)).one(), None)
 
 
 async def list_page(
