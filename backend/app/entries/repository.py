@@ -19,9 +19,11 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    type_coerce,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import NullType
 
 from app.entries.schemas import EntryPublic, EntrySort
 from app.models import EmotionEntry, Visualization
@@ -44,7 +46,9 @@ _visualizations: Table = Visualization.__table__  # type: ignore[assignment]
 _PUBLIC_COLUMNS = (
     _entries.c.id,
     _entries.c.situation,
-    _entries.c.emotions,
+    # asyncpg already decodes text[] to a list of str; ARRAY's result processor would copy it
+    # item by item on every row.
+    type_coerce(_entries.c.emotions, NullType()).label("emotions"),
     cast(_entries.c.intensity, Float).label("intensity"),
     _entries.c.notes,
     _entries.c.source,
@@ -99,7 +103,7 @@ def _page_statement(sort: EntrySort) -> Select[*tuple[Any, ...]]:
 
 
 _PAGE_STATEMENTS = {sort: _page_statement(sort) for sort in EntrySort}
-# Validates a whole page from the rows' attributes in one pydantic-core call.
+# Validates a whole page in one pydantic-core call.
 _ENTRY_LIST = TypeAdapter(list[EntryPublic])
 
 
@@ -177,7 +181,10 @@ async def list_page(
     if not rows:
         # An empty page carries no total: none at all from offset 0, else ask (past the end).
         return [], (await count_entries(session, user_id) if offset else 0)
-    return _ENTRY_LIST.validate_python(rows, from_attributes=True), int(rows[0].total)
+    # Plain dicts validate entirely inside pydantic-core; attribute access on rows does not.
+    keys = rows[0]._fields
+    entries = _ENTRY_LIST.validate_python([dict(zip(keys, row, strict=True)) for row in rows])
+    return entries, int(rows[0].total)
 
 
 async def count_entries(session: AsyncSession, user_id: uuid.UUID) -> int:
