@@ -1,16 +1,20 @@
-"""The pool never hands out a connection the server has closed (no pre-ping needed)."""
+"""The pool and the request transaction: dead connections replaced, commit before answering."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.core.config import Settings
 from app.core.db import create_engine
+from tests.conftest import UserFactory
+from tests.test_foundation import assert_error
 
 
 async def _backend_pid(engine: AsyncEngine) -> int:
@@ -46,3 +50,21 @@ async def test_a_connection_closed_by_the_server_is_replaced_on_checkout(
     # The pooled connection is dead, yet the next request gets a working one, first time.
     second = await _backend_pid(small_engine)
     assert second != first
+
+
+async def test_the_request_transaction_commits_before_the_answer_is_sent(
+    client: httpx.AsyncClient, users: UserFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commit that fails is the answer (503 here), never a 201 for data that was not kept."""
+    user = await users.create()
+
+    async def failing_commit(self: AsyncSession) -> None:
+        raise OperationalError("COMMIT", {}, ConnectionResetError("server closed"))
+
+    monkeypatch.setattr(AsyncSession, "commit", failing_commit)
+    response = await client.post(
+        "/api/v1/entries",
+        json={"situation": "kept?", "emotions": ["joy"], "intensity": 0.5},
+        headers=users.headers(user),
+    )
+    assert_error(response, 503, "SERVICE_UNAVAILABLE")

@@ -133,5 +133,8 @@ async def get_session(conn: HTTPConnection) -> AsyncIterator[AsyncSession]:
             await session.commit()
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# scope="function": the transaction commits when the route returns, before the response is
+# serialised and sent. So a failed commit is an error answer, never a 201 for lost data, and the
+# pooled connection is back in the pool while the response is still being written.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 DatabaseDep = Annotated[Database, Depends(get_database)]
