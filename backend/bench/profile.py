@@ -196,7 +196,8 @@ async def _run(args: argparse.Namespace, data_dir: Path, pg_url: str) -> dict[st
         rate_limit_per_minute=100_000_000,
         rate_limit_per_hour=100_000_000,
         rate_limit_auth_per_minute=100_000_000,
-        db_pool_size=args.concurrency,
+        db_pool_size=args.pool_size or args.concurrency,
+        db_max_overflow=args.max_overflow,
     )
     # The server's stdout goes to a file in the benchmark; do the same here.
     stdout, sys.stdout = sys.stdout, (data_dir / "stdout.log").open("w")
@@ -307,6 +308,8 @@ def main() -> None:
     parser.add_argument(
         "--profiler", choices=["cprofile", "pyinstrument"], help="print a CPU profile as well"
     )
+    parser.add_argument("--pool-size", type=int, help="DB_POOL_SIZE (default: --concurrency)")
+    parser.add_argument("--max-overflow", type=int, default=0, help="DB_MAX_OVERFLOW")
     parser.add_argument("--sort", default="cumulative", help="pstats sort key")
     parser.add_argument("--top", type=int, default=45, help="profile rows to print")
     parser.add_argument("--dump", type=Path, help="cprofile: write the raw stats here")

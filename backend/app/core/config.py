@@ -44,8 +44,11 @@ class Settings(BaseSettings):
     postgres_host: str = "db"
     postgres_port: int = 5432
     embedded_postgres_port: int | None = None
-    db_pool_size: int = 10
-    db_max_overflow: int = 10
+    # Connections each API process keeps. No overflow: under load, overflow connections were
+    # opened and closed per request (a PostgreSQL backend forked each time); waiting a moment
+    # for a pooled one is cheaper. Keep DB_POOL_SIZE x workers under the server's max_connections.
+    db_pool_size: int = 20
+    db_max_overflow: int = 0
     db_pool_timeout_seconds: float = 5.0
     db_connect_timeout_seconds: float = 5.0
     db_statement_timeout_ms: int = 30_000
