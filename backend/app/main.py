@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
 from app.ai.factory import build_provider
@@ -15,6 +14,7 @@ from app.ai.protocol import AIProvider
 from app.auth.router import router as auth_router
 from app.catalog.router import router as catalog_router
 from app.core.config import APP_VERSION, Settings, get_settings
+from app.core.cors import EnvelopeCORSMiddleware
 from app.core.db import Database, create_engine
 from app.core.envelope import ERROR_RESPONSES
 from app.core.handlers import install_exception_handlers
@@ -116,7 +116,7 @@ def create_app(
     app.add_middleware(BodySizeLimitMiddleware, max_body_size=settings.max_body_size)
     app.add_middleware(RateLimitMiddleware, limiter=app.state.limiter, tokens=app.state.tokens)
     app.add_middleware(
-        CORSMiddleware,
+        EnvelopeCORSMiddleware,
         allow_origins=settings.allowed_origins,
         allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
         allow_headers=["Authorization", "Content-Type", "X-Request-ID"],

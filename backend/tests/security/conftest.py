@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -130,13 +130,13 @@ async def websocket_call(app: FastAPI, path: str, query: str = "") -> WebSocketO
     async def receive() -> dict[str, Any]:
         return await incoming.get()
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         if message["type"] == "websocket.accept":
             outcome.accepted = True
         elif message["type"] == "websocket.close":
             outcome.close_code = message.get("code", 1000)
         elif message["type"] == "websocket.send":
-            outcome.messages.append(message)
+            outcome.messages.append(dict(message))
             await incoming.put({"type": "websocket.disconnect", "code": 1000})
 
     scope = {
