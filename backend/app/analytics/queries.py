@@ -1,0 +1,169 @@
+"""The analytics SQL: each endpoint is one statement, aggregated entirely in PostgreSQL.
+
+Local time is `created_at AT TIME ZONE :tz` (a wall-clock timestamp), so days, weeks (ISO, from
+Monday) and months begin where the caller's clock says, DST included. Ties are broken by the
+catalog's order (`array_position(:catalog, ...)`), which keeps answers stable between calls.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import TextClause, text
+
+# Words too common to be a "theme". English only: the situations the app collects are free text,
+# and a short list keeps the pattern honest rather than clever.
+_STOPWORD_TEXT = """
+    a about after again against all also always am an and any are around as at be because been
+    before being between both but by can could did didn do does doing don down during each even
+    ever every feel feeling felt few for from get got had has have having he her here hers him his
+    how i if in into is isn it its just know like made make me more most much my myself never no
+    nor not now of off on once one only or other our out over own really said same say she should
+    so some still such than that the their them then there these they thing things think this
+    those through to today too under until up very was wasn we were what when where which while
+    who why will with without would yesterday you your
+    """
+STOPWORDS: tuple[str, ...] = tuple(_STOPWORD_TEXT.split())
+
+SUMMARY: TextClause = text(
+    """
+WITH period_entries AS MATERIALIZED (
+    SELECT id, emotions, intensity, situation,
+           created_at AT TIME ZONE CAST(:tz AS text) AS local_at
+    FROM emotion_entries
+    WHERE user_id = :user_id AND created_at >= :start_at AND created_at < :end_at
+),
+totals AS (
+    SELECT count(*) AS total_entries, round(avg(intensity), 2) AS average_intensity
+    FROM period_entries
+),
+mentions AS (
+    SELECT m.emotion, count(*) AS n
+    FROM period_entries AS p CROSS JOIN LATERAL unnest(p.emotions) AS m(emotion)
+    GROUP BY m.emotion
+),
+shares AS (
+    SELECT coalesce(
+        json_agg(
+            json_build_object('emotion', emotion, 'count', n, 'percentage', percentage)
+            ORDER BY n DESC, array_position(CAST(:catalog AS text[]), emotion), emotion
+        ),
+        '[]'::json
+    ) AS most_common
+    FROM (
+        SELECT emotion, n, round(100.0 * n / sum(n) OVER (), 1) AS percentage FROM mentions
+    ) AS ranked
+),
+daily AS (
+    SELECT CAST(local_at AS date) AS day, avg(intensity) AS avg_intensity
+    FROM period_entries
+    GROUP BY 1
+),
+trend AS (
+    SELECT regr_slope(CAST(avg_intensity AS float8), CAST(day - DATE '2000-01-01' AS float8))
+               AS trend_slope,
+           count(*) AS trend_days,
+           coalesce(max(day) - min(day), 0) AS trend_span_days
+    FROM daily
+),
+pair AS (
+    SELECT a.emotion AS pair_first, b.emotion AS pair_second, count(DISTINCT p.id) AS pair_entries
+    FROM period_entries AS p
+    CROSS JOIN LATERAL unnest(p.emotions) AS a(emotion)
+    CROSS JOIN LATERAL unnest(p.emotions) AS b(emotion)
+    WHERE array_position(CAST(:catalog AS text[]), a.emotion)
+          < array_position(CAST(:catalog AS text[]), b.emotion)
+    GROUP BY 1, 2
+    ORDER BY 3 DESC, array_position(CAST(:catalog AS text[]), a.emotion),
+             array_position(CAST(:catalog AS text[]), b.emotion)
+    LIMIT 1
+),
+weekdays AS (
+    SELECT CAST(extract(isodow FROM local_at) AS int) AS isodow,
+           round(avg(intensity), 2) AS avg_intensity
+    FROM period_entries
+    GROUP BY 1
+    HAVING count(*) >= :min_weekday_entries
+),
+weekday AS (
+    SELECT isodow AS peak_isodow, avg_intensity AS peak_intensity,
+           (SELECT min(avg_intensity) FROM weekdays) AS low_intensity,
+           (SELECT count(*) FROM weekdays) AS weekdays_counted
+    FROM weekdays
+    ORDER BY avg_intensity DESC, isodow
+    LIMIT 1
+),
+theme AS (
+    -- A tsvector holds each word once, so the count is of entries that mention the word.
+    SELECT t.lexeme AS theme_word, count(*) AS theme_entries
+    FROM period_entries AS p
+    CROSS JOIN LATERAL unnest(to_tsvector('simple', p.situation)) AS t
+    WHERE char_length(t.lexeme) >= 3
+      AND t.lexeme !~ '[0-9_]'
+      AND t.lexeme <> ALL (CAST(:stopwords AS text[]))
+    GROUP BY t.lexeme
+    ORDER BY 2 DESC, t.lexeme COLLATE "C"
+    LIMIT 1
+),
+previous AS (
+    SELECT count(*) AS previous_entries, round(avg(intensity), 2) AS previous_intensity
+    FROM emotion_entries
+    WHERE user_id = :user_id AND created_at >= :previous_start_at AND created_at < :start_at
+),
+visuals AS (
+    -- Only finished pictures count: pending or failed ones are not something the user has.
+    SELECT count(*) AS total_visualizations
+    FROM visualizations
+    WHERE user_id = :user_id AND status = 'completed'
+      AND created_at >= :start_at AND created_at < :end_at
+)
+SELECT *
+FROM totals
+CROSS JOIN shares
+CROSS JOIN trend
+CROSS JOIN previous
+CROSS JOIN visuals
+LEFT JOIN pair ON true
+LEFT JOIN weekday ON true
+LEFT JOIN theme ON true
+"""
+)
+
+TIMELINE: TextClause = text(
+    """
+WITH buckets AS (
+    SELECT generate_series(
+        date_trunc(CAST(:granularity AS text), CAST(CAST(:first_day AS date) AS timestamp)),
+        date_trunc(CAST(:granularity AS text), CAST(CAST(:last_day AS date) AS timestamp)),
+        CAST('1 ' || CAST(:granularity AS text) AS interval)
+    ) AS bucket
+),
+period_entries AS MATERIALIZED (
+    SELECT date_trunc(CAST(:granularity AS text), created_at AT TIME ZONE CAST(:tz AS text))
+               AS bucket,
+           emotions, intensity
+    FROM emotion_entries
+    WHERE user_id = :user_id AND created_at >= :start_at AND created_at < :end_at
+),
+averages AS (
+    SELECT bucket, round(avg(intensity), 2) AS avg_intensity FROM period_entries GROUP BY bucket
+),
+counts AS (
+    SELECT bucket,
+           json_object_agg(
+               emotion, n ORDER BY n DESC, array_position(CAST(:catalog AS text[]), emotion)
+           ) AS emotions
+    FROM (
+        SELECT p.bucket, m.emotion, count(*) AS n
+        FROM period_entries AS p CROSS JOIN LATERAL unnest(p.emotions) AS m(emotion)
+        GROUP BY 1, 2
+    ) AS per_emotion
+    GROUP BY bucket
+)
+SELECT CAST(b.bucket AS date) AS date,
+       coalesce(c.emotions, '{}'::json) AS emotions,
+       a.avg_intensity
+FROM buckets AS b
+LEFT JOIN counts AS c USING (bucket)
+LEFT JOIN averages AS a USING (bucket)
+ORDER BY b.bucket
+"""
+)
