@@ -115,7 +115,9 @@ visuals AS (
     WHERE user_id = :user_id AND status = 'completed'
       AND created_at >= :start_at AND created_at < :end_at
 )
-SELECT *
+SELECT *,
+       -- Evaluated even when no entry is, so a zone PostgreSQL does not know always fails.
+       CAST(:end_at AS timestamptz) AT TIME ZONE CAST(:tz AS text) AS local_end
 FROM totals
 CROSS JOIN shares
 CROSS JOIN trend
@@ -160,7 +162,9 @@ counts AS (
 )
 SELECT CAST(b.bucket AS date) AS date,
        coalesce(c.emotions, '{}'::json) AS emotions,
-       a.avg_intensity
+       a.avg_intensity,
+       -- Evaluated even when no entry is, so a zone PostgreSQL does not know always fails.
+       CAST(:end_at AS timestamptz) AT TIME ZONE CAST(:tz AS text) AS local_end
 FROM buckets AS b
 LEFT JOIN counts AS c USING (bucket)
 LEFT JOIN averages AS a USING (bucket)
