@@ -27,8 +27,10 @@ MIN_WEEKDAY_ENTRIES = 2
 MIN_WEEKDAYS = 2
 # Weekday averages closer than this are "about the same".
 WEEKDAY_SPREAD = 0.05
-# A word is a theme when at least this many situations use it.
+# A word is a theme when at least this many situations use it. Themes are looked for in the
+# latest THEME_SAMPLE situations of the period (see queries.SUMMARY for why).
 MIN_THEME_ENTRIES = 3
+THEME_SAMPLE = 100
 # The previous period's intensity is compared only if it had this many entries.
 MIN_PREVIOUS_ENTRIES = 3
 # Averages closer than this "stayed about the same".
@@ -57,6 +59,7 @@ class SummaryFacts:
     weekdays_counted: int
     theme_word: str | None
     theme_entries: int
+    theme_sample_size: int
     previous_entries: int
     previous_intensity: Decimal | None
     period_days: int | None
@@ -141,9 +144,10 @@ def _weekday(facts: SummaryFacts) -> str:
 def _theme(facts: SummaryFacts) -> str:
     if facts.theme_word is None or facts.theme_entries < MIN_THEME_ENTRIES:
         return "No word recurs in your situations often enough to call it a theme yet."
+    latest = "" if facts.theme_sample_size >= facts.total_entries else "latest "
     return (
         f"“{facts.theme_word}” keeps coming up: {facts.theme_entries} of your "
-        f"{facts.total_entries} situations mention it."
+        f"{latest}{facts.theme_sample_size} situations mention it."
     )
 
 

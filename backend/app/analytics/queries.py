@@ -26,8 +26,7 @@ STOPWORDS: tuple[str, ...] = tuple(_STOPWORD_TEXT.split())
 SUMMARY: TextClause = text(
     """
 WITH period_entries AS MATERIALIZED (
-    SELECT id, emotions, intensity, situation,
-           created_at AT TIME ZONE CAST(:tz AS text) AS local_at
+    SELECT emotions, intensity, created_at AT TIME ZONE CAST(:tz AS text) AS local_at
     FROM emotion_entries
     WHERE user_id = :user_id AND created_at >= :start_at AND created_at < :end_at
 ),
@@ -35,9 +34,14 @@ totals AS (
     SELECT count(*) AS total_entries, round(avg(intensity), 2) AS average_intensity
     FROM period_entries
 ),
+-- Entries repeat the same few emotion lists, so unnesting each distinct list once (weighted by
+-- how many entries share it) is far cheaper than unnesting every entry.
+emotion_sets AS (
+    SELECT emotions, count(*) AS n FROM period_entries GROUP BY emotions
+),
 mentions AS (
-    SELECT m.emotion, count(*) AS n
-    FROM period_entries AS p CROSS JOIN LATERAL unnest(p.emotions) AS m(emotion)
+    SELECT m.emotion, sum(s.n) AS n
+    FROM emotion_sets AS s CROSS JOIN LATERAL unnest(s.emotions) AS m(emotion)
     GROUP BY m.emotion
 ),
 shares AS (
@@ -65,10 +69,10 @@ trend AS (
     FROM daily
 ),
 pair AS (
-    SELECT a.emotion AS pair_first, b.emotion AS pair_second, count(DISTINCT p.id) AS pair_entries
-    FROM period_entries AS p
-    CROSS JOIN LATERAL unnest(p.emotions) AS a(emotion)
-    CROSS JOIN LATERAL unnest(p.emotions) AS b(emotion)
+    SELECT a.emotion AS pair_first, b.emotion AS pair_second, sum(s.n) AS pair_entries
+    FROM emotion_sets AS s
+    CROSS JOIN LATERAL (SELECT DISTINCT e FROM unnest(s.emotions) AS e) AS a(emotion)
+    CROSS JOIN LATERAL (SELECT DISTINCT e FROM unnest(s.emotions) AS e) AS b(emotion)
     WHERE array_position(CAST(:catalog AS text[]), a.emotion)
           < array_position(CAST(:catalog AS text[]), b.emotion)
     GROUP BY 1, 2
@@ -91,16 +95,30 @@ weekday AS (
     ORDER BY avg_intensity DESC, isodow
     LIMIT 1
 ),
+-- Words are looked for in the latest :theme_sample situations of the period only: parsing text
+-- costs ~15 us an entry, which a year of entries would turn into the slowest part of the summary.
+recent_situations AS MATERIALIZED (
+    SELECT situation
+    FROM emotion_entries
+    WHERE user_id = :user_id AND created_at >= :start_at AND created_at < :end_at
+    ORDER BY created_at DESC
+    LIMIT :theme_sample
+),
 theme AS (
-    -- A tsvector holds each word once, so the count is of entries that mention the word.
-    SELECT t.lexeme AS theme_word, count(*) AS theme_entries
-    FROM period_entries AS p
-    CROSS JOIN LATERAL unnest(to_tsvector('simple', p.situation)) AS t
-    WHERE char_length(t.lexeme) >= 3
-      AND t.lexeme !~ '[0-9_]'
-      AND t.lexeme <> ALL (CAST(:stopwords AS text[]))
-    GROUP BY t.lexeme
-    ORDER BY 2 DESC, t.lexeme COLLATE "C"
+    -- A tsvector holds each word once, so the count is of situations that use the word. Words
+    -- are filtered after grouping: a few hundred distinct words, not every word of every text.
+    SELECT word AS theme_word, n AS theme_entries,
+           (SELECT count(*) FROM recent_situations) AS theme_sample_size
+    FROM (
+        SELECT t.lexeme AS word, count(*) AS n
+        FROM recent_situations AS p
+        CROSS JOIN LATERAL unnest(to_tsvector('simple', p.situation)) AS t
+        GROUP BY t.lexeme
+    ) AS words
+    WHERE char_length(word) >= 3
+      AND word !~ '[0-9_]'
+      AND word <> ALL (CAST(:stopwords AS text[]))
+    ORDER BY n DESC, word COLLATE "C"
     LIMIT 1
 ),
 previous AS (

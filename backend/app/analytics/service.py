@@ -63,6 +63,29 @@ def _window_params(user_id: uuid.UUID, window: Window, tz: str) -> dict[str, Any
     }
 
 
+def summary_params(
+    user_id: uuid.UUID, period: SummaryPeriod, tz: str, now: dt.datetime
+) -> tuple[Window, dict[str, Any]]:
+    window = period_window(PERIOD_DAYS[period], tz, now)
+    return window, _window_params(user_id, window, tz) | {
+        "previous_start_at": window.previous_start_at,
+        "stopwords": _STOPWORDS,
+        "min_weekday_entries": pattern_rules.MIN_WEEKDAY_ENTRIES,
+        "theme_sample": pattern_rules.THEME_SAMPLE,
+    }
+
+
+def timeline_params(
+    user_id: uuid.UUID, period: TimelinePeriod, granularity: Granularity, tz: str, now: dt.datetime
+) -> dict[str, Any]:
+    window = period_window(PERIOD_DAYS[period], tz, now)
+    return _window_params(user_id, window, tz) | {
+        "granularity": granularity,
+        "first_day": window.first_day,
+        "last_day": window.last_day,
+    }
+
+
 async def summarize(
     session: AsyncSession,
     user_id: uuid.UUID,
@@ -71,12 +94,7 @@ async def summarize(
     tz: str,
     now: dt.datetime,
 ) -> AnalyticsSummary:
-    window = period_window(PERIOD_DAYS[period], tz, now)
-    params = _window_params(user_id, window, tz) | {
-        "previous_start_at": window.previous_start_at,
-        "stopwords": _STOPWORDS,
-        "min_weekday_entries": pattern_rules.MIN_WEEKDAY_ENTRIES,
-    }
+    window, params = summary_params(user_id, period, tz, now)
     row = (await _execute(session, SUMMARY, params)).mappings().one()
     shares = [EmotionShare.model_validate(share) for share in row["most_common"]]
     facts = pattern_rules.SummaryFacts(
@@ -95,6 +113,7 @@ async def summarize(
         weekdays_counted=row["weekdays_counted"] or 0,
         theme_word=row["theme_word"],
         theme_entries=row["theme_entries"] or 0,
+        theme_sample_size=row["theme_sample_size"] or 0,
         previous_entries=row["previous_entries"],
         previous_intensity=row["previous_intensity"],
         period_days=window.days,
@@ -119,12 +138,7 @@ async def timeline(
     tz: str,
     now: dt.datetime,
 ) -> EmotionTimeline:
-    window = period_window(PERIOD_DAYS[period], tz, now)
-    params = _window_params(user_id, window, tz) | {
-        "granularity": granularity,
-        "first_day": window.first_day,
-        "last_day": window.last_day,
-    }
+    params = timeline_params(user_id, period, granularity, tz, now)
     rows = (await _execute(session, TIMELINE, params)).mappings().all()
     points = [
         TimelinePoint(

@@ -61,6 +61,7 @@ def _facts(**changes: object) -> SummaryFacts:
         weekdays_counted=3,
         theme_word="exam",
         theme_entries=2,
+        theme_sample_size=10,
         previous_entries=10,
         previous_intensity=Decimal("0.52"),
         period_days=30,
@@ -109,6 +110,13 @@ def test_patterns_say_when_the_previous_period_was_empty() -> None:
     facts = _facts(previous_entries=0, previous_intensity=None)
     assert patterns(facts)[-1] == (
         "You wrote 10 entries; the previous 30 days had none to compare with."
+    )
+
+
+def test_patterns_say_when_a_theme_was_found_in_the_latest_situations_only() -> None:
+    facts = _facts(total_entries=900, theme_entries=41, theme_sample_size=200)
+    assert (
+        patterns(facts)[3] == "“exam” keeps coming up: 41 of your latest 200 situations mention it."
     )
 
 

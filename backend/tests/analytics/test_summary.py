@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
+from app.analytics import patterns as pattern_rules
 from app.models import User
 from tests.analytics.conftest import Rows, utc
 from tests.conftest import UserFactory
@@ -256,3 +258,20 @@ async def test_summary_rejects_a_zone_python_knows_but_postgresql_does_not(
 
 async def test_summary_requires_a_token(client: httpx.AsyncClient) -> None:
     assert_error(await client.get(URL), 401, "UNAUTHORIZED")
+
+
+async def test_summary_looks_for_themes_in_the_latest_situations_only(
+    client: httpx.AsyncClient, rows: Rows, users: UserFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pattern_rules, "THEME_SAMPLE", 3)
+    user = await users.create()
+    for day in (19, 20, 21, 22):  # older: "rent" four times, the most frequent word overall
+        await rows.entry(user, utc(2025, 3, day), ["anxiety"], "0.50", "The rent went up")
+    for day in (27, 28, 29):  # the latest three: "exam" (and "tomorrow", later in the alphabet)
+        await rows.entry(user, utc(2025, 3, day), ["fear"], "0.50", "Exam tomorrow")
+
+    data = await _summary(client, users.headers(user))
+
+    assert (
+        data["patterns"][3] == "“exam” keeps coming up: 3 of your latest 3 situations mention it."
+    )
