@@ -26,13 +26,21 @@ STOPWORDS: tuple[str, ...] = tuple(_STOPWORD_TEXT.split())
 SUMMARY: TextClause = text(
     """
 WITH period_entries AS MATERIALIZED (
-    SELECT emotions, intensity, created_at AT TIME ZONE CAST(:tz AS text) AS local_at
+    SELECT emotions, intensity, CAST(created_at AT TIME ZONE CAST(:tz AS text) AS date) AS day
     FROM emotion_entries
     WHERE user_id = :user_id AND created_at >= :start_at AND created_at < :end_at
 ),
-totals AS (
-    SELECT count(*) AS total_entries, round(avg(intensity), 2) AS average_intensity
+-- One pass over the entries by local day; totals, the trend and the weekdays are then computed
+-- from at most one row a day instead of from every entry again.
+daily AS (
+    SELECT day, count(*) AS n, sum(intensity) AS intensity_sum
     FROM period_entries
+    GROUP BY day
+),
+totals AS (
+    SELECT CAST(coalesce(sum(n), 0) AS bigint) AS total_entries,
+           round(sum(intensity_sum) / sum(n), 2) AS average_intensity
+    FROM daily
 ),
 -- Entries repeat the same few emotion lists, so unnesting each distinct list once (weighted by
 -- how many entries share it) is far cheaper than unnesting every entry.
@@ -56,13 +64,8 @@ shares AS (
         SELECT emotion, n, round(100.0 * n / sum(n) OVER (), 1) AS percentage FROM mentions
     ) AS ranked
 ),
-daily AS (
-    SELECT CAST(local_at AS date) AS day, avg(intensity) AS avg_intensity
-    FROM period_entries
-    GROUP BY 1
-),
 trend AS (
-    SELECT regr_slope(CAST(avg_intensity AS float8), CAST(day - DATE '2000-01-01' AS float8))
+    SELECT regr_slope(CAST(intensity_sum / n AS float8), CAST(day - DATE '2000-01-01' AS float8))
                AS trend_slope,
            count(*) AS trend_days,
            coalesce(max(day) - min(day), 0) AS trend_span_days
@@ -81,11 +84,11 @@ pair AS (
     LIMIT 1
 ),
 weekdays AS (
-    SELECT CAST(extract(isodow FROM local_at) AS int) AS isodow,
-           round(avg(intensity), 2) AS avg_intensity
-    FROM period_entries
+    SELECT CAST(extract(isodow FROM day) AS int) AS isodow,
+           round(sum(intensity_sum) / sum(n), 2) AS avg_intensity
+    FROM daily
     GROUP BY 1
-    HAVING count(*) >= :min_weekday_entries
+    HAVING sum(n) >= :min_weekday_entries
 ),
 weekday AS (
     SELECT isodow AS peak_isodow, avg_intensity AS peak_intensity,
