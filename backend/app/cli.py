@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -57,6 +58,20 @@ def _prepare(settings: Settings) -> None:
     signal.signal(signal.SIGTERM, _raise_on_sigterm)
 
 
+def _prepare_metrics_dir(settings: Settings) -> None:
+    """Let every API worker process write Prometheus samples to one place that /metrics reads.
+
+    Must happen before app.core.metrics is imported anywhere (prometheus_client reads the
+    variable at import). Wiped at each start: counters restart with the service.
+    """
+    import shutil
+
+    metrics_dir = settings.data_dir / "metrics"
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+
+
 @cli.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind; 0.0.0.0 for devices on the LAN.")] = (
@@ -73,6 +88,7 @@ def serve(
 
     settings = get_settings()
     _prepare(settings)
+    _prepare_metrics_dir(settings)
     with database(settings) as settings:
         log.info(
             "serving",
@@ -89,6 +105,9 @@ def serve(
             access_log=False,
             proxy_headers=True,
             server_header=False,
+            # Importing the app takes seconds on a loaded 2-core box; uvicorn's 5 s default
+            # would kill healthy workers while they start.
+            timeout_worker_healthcheck=30,
         )
 
 
@@ -120,6 +139,42 @@ def psql() -> None:
 
         code = subprocess.call([executable, url])  # noqa: S603
     sys.exit(code)
+
+
+@cli.command()
+def backup(
+    file: Annotated[Path, typer.Argument(help="Archive to write (a tar file).")],
+) -> None:
+    """Back up the database (pg_dump, custom format) and the media directory into FILE."""
+    from app.core.backup import create_backup
+
+    settings = get_settings()
+    _prepare(settings)
+    with database(settings, migrate=False) as settings:
+        assert settings.database_url is not None
+        manifest = create_backup(
+            settings.database_url.get_secret_value(), settings.media_path, file
+        )
+    typer.echo(f"backup written to {file} ({manifest['media_files']} media files)")
+
+
+@cli.command()
+def restore(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Archive to read.")],
+) -> None:
+    """Replace the database and media with those in FILE (then migrate to head)."""
+    from app.core.backup import restore_backup
+    from app.core.migrate import upgrade
+
+    settings = get_settings()
+    _prepare(settings)
+    with database(settings, migrate=False) as settings:
+        assert settings.database_url is not None
+        manifest = restore_backup(
+            settings.database_url.get_secret_value(), settings.media_path, file
+        )
+        upgrade()
+    typer.echo(f"restored {file} (taken {manifest['created_at']})")
 
 
 def main() -> None:

@@ -10,6 +10,8 @@ from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
+from app.ai.factory import build_provider
+from app.ai.protocol import AIProvider
 from app.analytics.router import router as analytics_router
 from app.catalog.router import router as catalog_router
 from app.core.config import APP_VERSION, Settings, get_settings
@@ -17,8 +19,12 @@ from app.core.db import Database, create_engine
 from app.core.envelope import ERROR_RESPONSES
 from app.core.handlers import install_exception_handlers
 from app.core.logging import configure_logging
+from app.core.metrics import install_ai_call_metrics
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.core.ratelimit import RateLimiter
+from app.core.ratelimit_middleware import RateLimitMiddleware
 from app.core.security import token_service
+from app.health.metrics import router as metrics_router
 from app.health.router import router as health_router
 
 log = logging.getLogger(__name__)
@@ -39,17 +45,28 @@ def api_router() -> APIRouter:
     return router
 
 
-def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    ai_provider: AIProvider | None = None,
+) -> FastAPI:
     settings = settings or get_settings()
+    install_ai_call_metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owns_database = database is None
         app.state.db = database or Database.from_engine(create_engine(settings))
+        # An injected provider (tests: the fake-Gemini one) is closed by whoever made it.
+        owns_ai_provider = ai_provider is None
+        app.state.ai_provider = ai_provider or build_provider(settings)
         log.info("api started", extra={"version": APP_VERSION})
         try:
             yield
         finally:
+            if owns_ai_provider:
+                await app.state.ai_provider.aclose()
             if owns_database:
                 await app.state.db.dispose()
             log.info("api stopped")
@@ -65,12 +82,16 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.settings = settings
     # Resolved at build time so a weak secret stops start-up before anything is served.
     app.state.tokens = token_service(settings)
+    app.state.limiter = RateLimiter(settings)
     install_exception_handlers(app)
     app.include_router(health_router)
+    app.include_router(metrics_router)
     app.include_router(api_router())
 
-    # Last added runs first: request context wraps everything, so every answer has its id.
+    # Last added runs first. Order, outermost first: request context (ids, logs, metrics, last-
+    # resort errors) → CORS (so even a 429 carries CORS headers) → rate limits → body size.
     app.add_middleware(BodySizeLimitMiddleware, max_body_size=settings.max_body_size)
+    app.add_middleware(RateLimitMiddleware, limiter=app.state.limiter, tokens=app.state.tokens)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.allowed_origins,

@@ -243,3 +243,17 @@ async def test_cors_allows_only_configured_origins(client: httpx.AsyncClient) ->
         headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
     )
     assert "access-control-allow-origin" not in denied.headers
+
+
+async def test_access_log_names_the_full_route_template(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="app.access")
+    await client.get("/api/v1/emotions", headers={"X-Request-ID": "log-check"})
+    await client.get("/api/v1/does-not-exist")
+    records = [r for r in caplog.records if r.name == "app.access"]
+    routes = [(getattr(r, "route", None), getattr(r, "status", None)) for r in records]
+    assert ("/api/v1/emotions", 200) in routes
+    assert ("<unmatched>", 404) in routes
+    first = next(r for r in records if getattr(r, "route", None) == "/api/v1/emotions")
+    assert isinstance(getattr(first, "duration_ms", None), float)

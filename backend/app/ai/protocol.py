@@ -6,7 +6,7 @@ Two implementations: `GeminiProvider` (google-genai: Gemini text + Nano Banana P
 
 from __future__ import annotations
 
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Annotated, Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
@@ -15,6 +15,7 @@ from app.catalog.data import EmotionId
 
 ProviderName = Literal["gemini", "local"]
 VisualStyle = Literal["abstract", "diagram", "metaphor"]
+HexColour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
 
 
 # --- intake ------------------------------------------------------------------------------------
@@ -67,7 +68,7 @@ class EntrySnapshot(BaseModel):
 class VisualAnalysis(BaseModel):
     summary: str
     insights: list[str] = Field(min_length=1, max_length=6)
-    color_palette: list[str] = Field(min_length=2, max_length=8, description="Hex colours")
+    color_palette: list[HexColour] = Field(min_length=2, max_length=8, description="#RRGGBB")
     shapes: list[str] = Field(min_length=1, max_length=8)
     image_prompt: str
 
@@ -93,7 +94,13 @@ class AIProvider(Protocol):
         context: dict[str, Any],
         *,
         rounds_left: int,
-    ) -> IntakeStep: ...
+    ) -> IntakeStep:
+        """The next step after the last exchange in `history` (which carries the chosen option).
+
+        `rounds_left` is how many more questions the caller will still accept; at 0 the step is
+        `is_complete` with no scenarios. A provider may also finish earlier.
+        """
+        ...
 
     async def summarize_intake(
         self,

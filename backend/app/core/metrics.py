@@ -1,0 +1,84 @@
+"""Prometheus metrics (SPEC §8). Works with several uvicorn workers via multiprocess mode.
+
+`emotionviz serve` points PROMETHEUS_MULTIPROC_DIR at DATA_DIR/metrics before workers start, so
+every process writes its samples there and /metrics aggregates them.
+"""
+
+from __future__ import annotations
+
+import os
+
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import REGISTRY, Collector
+
+LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+AI_BUCKETS = (0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0)
+
+HTTP_REQUESTS = Counter(
+    "http_requests_total", "HTTP requests answered.", ["method", "route", "status"]
+)
+HTTP_LATENCY = Histogram(
+    "http_request_duration_seconds",
+    "Time to answer an HTTP request.",
+    ["method", "route", "status"],
+    buckets=LATENCY_BUCKETS,
+)
+AI_CALLS = Counter("ai_calls_total", "Calls to an AI provider.", ["provider", "kind", "outcome"])
+AI_LATENCY = Histogram(
+    "ai_call_duration_seconds", "AI call latency.", ["provider", "kind"], buckets=AI_BUCKETS
+)
+JOB_DURATION = Histogram(
+    "job_duration_seconds", "Visualization job run time.", ["outcome"], buckets=AI_BUCKETS
+)
+RATE_LIMITED = Counter("rate_limited_total", "Requests refused by a rate limit.", ["scope"])
+
+
+class _QueueDepth(Collector):
+    def __init__(self, depth: dict[str, int]) -> None:
+        self.depth = depth
+
+    def collect(self):  # type: ignore[no-untyped-def]
+        family = GaugeMetricFamily(
+            "job_queue_depth", "Visualization jobs by status.", labels=["status"]
+        )
+        for status, count in sorted(self.depth.items()):
+            family.add_metric([status], count)
+        yield family
+
+
+def render(queue_depth: dict[str, int]) -> bytes:
+    """The exposition text: this process's (or all workers') samples plus the live queue depth."""
+    registry = CollectorRegistry()
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        body = generate_latest(registry)
+    else:
+        body = generate_latest(REGISTRY)
+    queue = CollectorRegistry()
+    queue.register(_QueueDepth(queue_depth))
+    return body + generate_latest(queue)
+
+
+_ai_listener_installed = False
+
+
+def install_ai_call_metrics() -> None:
+    """Export every AI call (see app.ai.telemetry) as Prometheus samples. Idempotent."""
+    global _ai_listener_installed
+    if _ai_listener_installed:
+        return
+    from app.ai.telemetry import AICallRecord, add_ai_call_listener
+
+    def observe(record: AICallRecord) -> None:
+        AI_CALLS.labels(record.provider, record.kind, record.outcome).inc()
+        AI_LATENCY.labels(record.provider, record.kind).observe(record.duration_seconds)
+
+    add_ai_call_listener(observe)
+    _ai_listener_installed = True

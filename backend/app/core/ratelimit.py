@@ -1,0 +1,107 @@
+"""Request rate limits (SPEC §4.8) with the `limits` library: memory by default, Redis if set.
+
+Identity: the user a valid bearer token names, else the client address. Register and login are
+also limited per address, and failed logins per e-mail, against password guessing.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+from limits import RateLimitItem, RateLimitItemPerHour, RateLimitItemPerMinute
+from limits.aio.storage import MemoryStorage, Storage
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
+from limits.storage import storage_from_string
+
+from app.core.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_epoch: int
+
+    @property
+    def retry_after_seconds(self) -> int:
+        return max(1, math.ceil(self.reset_epoch - time.time()))
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": str(self.reset_epoch),
+        }
+
+
+def _storage(settings: Settings) -> Storage:
+    if settings.rate_limit_storage_url is None:
+        return MemoryStorage()
+    url = settings.rate_limit_storage_url.get_secret_value()
+    if not url.startswith("async+"):
+        url = f"async+{url}"
+    storage = storage_from_string(url)
+    assert isinstance(storage, Storage)
+    return storage
+
+
+class RateLimiter:
+    def __init__(self, settings: Settings) -> None:
+        self.enabled = settings.rate_limit_enabled
+        self.storage = _storage(settings)
+        self._strategy = SlidingWindowCounterRateLimiter(self.storage)
+        self.per_user: tuple[RateLimitItem, ...] = (
+            RateLimitItemPerMinute(settings.rate_limit_per_minute),
+            RateLimitItemPerHour(settings.rate_limit_per_hour),
+        )
+        self.auth_per_address = RateLimitItemPerMinute(settings.rate_limit_auth_per_minute)
+        self.login_failures = RateLimitItemPerHour(settings.rate_limit_login_failures_per_hour)
+
+    async def check(self, key: str, items: tuple[RateLimitItem, ...]) -> Decision:
+        """Count one request against every window; the answer describes the tightest one."""
+        allowed = True
+        for item in items:
+            if not await self._strategy.hit(item, key):
+                allowed = False
+                break
+        return await self._tightest(key, items, allowed)
+
+    async def _tightest(
+        self, key: str, items: tuple[RateLimitItem, ...], allowed: bool
+    ) -> Decision:
+        best: Decision | None = None
+        for item in items:
+            stats = await self._strategy.get_window_stats(item, key)
+            decision = Decision(
+                allowed=allowed,
+                limit=item.amount,
+                remaining=max(0, stats.remaining),
+                reset_epoch=math.ceil(stats.reset_time),
+            )
+            if best is None or decision.remaining < best.remaining:
+                best = decision
+        assert best is not None
+        return best
+
+    # --- failed logins, counted by the auth service -------------------------------------------
+    async def login_blocked(self, email: str) -> Decision | None:
+        """A refusal when this e-mail has had too many failed logins this hour, else None."""
+        if not self.enabled:
+            return None
+        key = f"login-failures:{email.lower()}"
+        if await self._strategy.test(self.login_failures, key):
+            return None
+        return await self._tightest(key, (self.login_failures,), allowed=False)
+
+    async def record_login_failure(self, email: str) -> None:
+        if self.enabled:
+            await self._strategy.hit(self.login_failures, f"login-failures:{email.lower()}")
+
+    async def reset(self) -> None:
+        await self.storage.reset()

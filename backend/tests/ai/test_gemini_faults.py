@@ -1,0 +1,354 @@
+"""Every fault of SPEC §7 through the real google-genai SDK and the fake Gemini server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+
+from app.ai.gemini import GeminiProvider
+from app.ai.protocol import EntrySnapshot, VisualAnalysis
+from app.core.errors import AIImageError, AITextError
+from tests.fakes import replies
+from tests.fakes.fixtures import FAKE_GEMINI_KEY, make_gemini_provider
+from tests.fakes.gemini import FakeGemini
+
+ENTRY = EntrySnapshot(situation="I lost my job today.", emotions=["sadness"], intensity=0.8)
+ANALYSIS = VisualAnalysis.model_validate(replies.ANALYSIS_ANSWER)
+
+
+async def test_retries_429_500_503_then_succeeds(
+    fake_gemini: FakeGemini, gemini_provider: GeminiProvider
+) -> None:
+    fake_gemini.script(
+        replies.error_reply(429, "RESOURCE_EXHAUSTED", "Quota exceeded"),
+        replies.error_reply(500, "INTERNAL"),
+        replies.error_reply(503, "UNAVAILABLE", "The model is overloaded."),
+    )
+    step = await gemini_provider.start_intake("My exam is tomorrow.")
+    assert step.scenarios
+    assert len(fake_gemini.requests) == 4
+    assert gemini_provider.readiness()["gemini_api"] == "healthy"
+
+
+async def test_gives_up_after_the_retries_with_a_retryable_error(
+    fake_gemini: FakeGemini, gemini_provider: GeminiProvider
+) -> None:
+    fake_gemini.script(*[replies.error_reply(503, "UNAVAILABLE")] * 4)
+    with pytest.raises(AITextError) as caught:
+        await gemini_provider.start_intake("My exam is tomorrow.")
+    assert caught.value.retryable
+    assert caught.value.code == "GEMINI_API_ERROR"
+    assert "503" in caught.value.message
+    assert "4 attempts" in caught.value.message
+    assert len(fake_gemini.requests) == 4  # 1 + ai_max_retries
+    assert gemini_provider.readiness()["gemini_api"] == "unhealthy"
+
+
+async def test_rate_limit_after_retries_says_so(
+    fake_gemini: FakeGemini, gemini_provider: GeminiProvider
+) -> None:
+    fake_gemini.script(*[replies.error_reply(429, "RESOURCE_EXHAUSTED")] * 4)
+    with pytest.raises(AITextError) as caught:
+        await gemini_provider.summarize_intake("x", [], ["joy"], 0.2)
+    assert caught.value.retryable
+    assert "rate limit or quota" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("code", "status"), [(400, "INVALID_ARGUMENT"), (403, "PERMISSION_DENIED")]
+)
+async def test_never_retries_client_errors(
+    fake_gemini: FakeGemini, gemini_provider: GeminiProvider, code: int, status: str
+) -> None:
+    fake_gemini.script(replies.error_reply(code, status, "Request contains an invalid argument."))
+    with pytest.raises(AITextError) as caught:
+        await gemini_provider.start_intake("x")
+    assert not caught.value.retryable
+    assert len(fake_gemini.requests) == 1
+
+
+async def test_404_names_the_text_model_setting(
+    fake_gemini: FakeGemini, gemini_provider: GeminiProvider
+) -> None:
+    fake_gemini.script(replies.error_reply(404, "NOT_FOUND", "models/x is not found"))
+    with pytest.raises(AITextError) as caught:
+        await gemini_provider.start_intake("x")
+    assert "GEMINI_TEXT_MODEL" in caught.value.message
+    assert "gemini-flash-latest" in caught.value.message
+    assert not caught.value.retryable
+    assert len(fake_gemini.requests) == 1
+
+
+async def test_404_on_images_names_the_nanobanana_setting(
+    fake_gemini: FakeGemini, gemini_provider: GeminiProvider
+) -> None:
+    fake_gemini.script(replies.error_reply(404, "NOT_FOUND", "models/x is not found"))
+    with pytest.raises(AIImageError) as caught:
+        await gemini_provider.render_image(ANALYSIS, ENTRY, "abstract")
+    assert caught.value.code == "VISUALIZATION_ERROR"
+    assert "NANOBANANA_MODEL" in caught.value.message
+    assert not caught.value.retryable
+
+
+async def test_invalid_key_says_so_without_showing_it(
+    fake_gemini: FakeGemini, gemini_provider: GeminiProvider, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_gemini.valid_keys = {"another-key"}
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(AITextError) as caught:
+        await gemini_provider.start_intake("x")
+    assert "API key" in caught.value.message
+    assert "GEMINI_API_KEY" in caught.value.message
+    assert not caught.value.retryable
+    assert FAKE_GEMINI_KEY not in caught.value.message
+    assert FAKE_GEMINI_KEY not in caplog.text
+
+
+async def test_401_is_reported_as_a_bad_key(
+    fake_gemini: FakeGemini, gemini_provider: GeminiProvider
+) -> None:
+    fake_gemini.script(replies.error_reply(401, "UNAUTHENTICATED"))
+    with pytest.raises(AIImageError) as caught:
+        await gemini_provider.render_image(ANALYSIS, ENTRY, "diagram")
+    assert "API key" in caught.value.message
+    assert "GEMINI_API_KEY" in caught.value.message
+
+
+async def test_slow_answer_times_out_then_retry_succeeds(fake_gemini: FakeGemini) -> None:
+    provider = make_gemini_provider(fake_gemini, gemini_text_timeout_seconds=0.3)
+    fake_gemini.script(replies.text_reply(replies.SUMMARY_ANSWER).after(1.0))
+    try:
+        summary = await provider.summarize_intake("x", [], ["joy"], 0.5)
+    finally:
+        await provider.aclose()
+    assert summary.insights
+    assert len(fake_gemini.requests) == 2
+
+
+async def test_timeouts_on_every_attempt_end_in_a_timeout_error(fake_gemini: FakeGemini) -> None:
+    provider = make_gemini_provider(fake_gemini, nanobanana_timeout_seconds=0.2, ai_max_retries=1)
+    fake_gemini.script(*[replies.image_reply().after(1.0)] * 2)
+    try:
+        with pytest.raises(AIImageError) as caught:
+            await provider.render_image(ANALYSIS, ENTRY, "metaphor")
+    finally:
+        await provider.aclose()
+    assert caught.value.retryable
+    assert "did not answer within 0.2 s" in caught.value.message
+    assert "NANOBANANA_TIMEOUT_SECONDS" in caught.value.message
+
+
+async def test_malformed_json_is_retried_once_then_a_clean_error(
+    fake_gemini: FakeGemini, gemini_provider: GeminiProvider
+) -> None:
+    fake_gemini.script(replies.malformed_reply(), replies.malformed_reply())
+    with pytest.raises(AITextError) as caught:
+        await gemini_provider.start_intake("x")
+    assert "not valid JSON" in caught.value.message
+    assert len(fake_gemini.requests) == 2
+
+
+async def test_answer_breaking_the_schema_is_an_error_not_invented_content(
+    fake_gemini: FakeGemini, gemini_provider: GeminiProvider
+) -> None:
+    bad = {**replies.ANALYSIS_ANSWER, "color_palette": ["red", "blue"]}
+    fake_gemini.script(replies.text_reply(bad), replies.text_reply(bad))
+    with pytest.raises(AITextError) as caught:
+        await gemini_provider.analyze_entry(ENTRY, "abstract")
+    assert "expected structure" in caught.value.message
+    assert "color_palette" in caught.value.message
+
+
+async def test_indicator_outside_the_catalog_is_rejected(
+    fake_gemini: FakeGemini, gemini_provider: GeminiProvider
+) -> None:
+    bad = replies.INTAKE_ANSWER | {
+        "scenarios": [
+            {
+                "id": "x",
+                "question": "?",
+                "options": [
+                    {"id": "a", "text": "one", "emotion_indicators": ["rage"]},
+                    {"id": "b", "text": "two", "emotion_indicators": ["joy"]},
+                ],
+            }
+        ]
+    }
+    fake_gemini.script(replies.text_reply(bad), replies.text_reply(bad))
+    with pytest.raises(AITextError):
+        await gemini_provider.start_intake("x")
+
+
+async def test_blocked_prompt_is_a_clear_error(
+    fake_gemini: FakeGemini, gemini_provider: GeminiProvider
+) -> None:
+    fake_gemini.script(replies.blocked_reply("PROHIBITED_CONTENT"))
+    with pytest.raises(AITextError) as caught:
+        await gemini_provider.start_intake("x")
+    assert "blocked" in caught.value.message
+    assert "PROHIBITED_CONTENT" in caught.value.message
+    assert not caught.value.retryable
+    assert len(fake_gemini.requests) == 1
+    # Gemini answered: it is up, only this text was refused.
+    assert gemini_provider.readiness()["gemini_api"] == "healthy"
+
+
+async def test_safety_finish_reason_on_text_is_a_refusal(
+    fake_gemini: FakeGemini, gemini_provider: GeminiProvider
+) -> None:
+    fake_gemini.script(replies.refusal_reply("SAFETY"))
+    with pytest.raises(AITextError) as caught:
+        await gemini_provider.summarize_intake("x", [], ["fear"], 0.9)
+    assert "SAFETY" in caught.value.message
+
+
+@pytest.mark.parametrize("reason", ["IMAGE_SAFETY", "PROHIBITED_CONTENT", "SAFETY"])
+async def test_refused_image_is_a_visualization_error(
+    fake_gemini: FakeGemini, gemini_provider: GeminiProvider, reason: str
+) -> None:
+    fake_gemini.script(replies.refusal_reply(reason))
+    with pytest.raises(AIImageError) as caught:
+        await gemini_provider.render_image(ANALYSIS, ENTRY, "abstract")
+    assert reason in caught.value.message
+    assert not caught.value.retryable
+
+
+async def test_no_image_finish_reason_is_a_retryable_failure(
+    fake_gemini: FakeGemini, gemini_provider: GeminiProvider
+) -> None:
+    fake_gemini.script(replies.refusal_reply("NO_IMAGE"))
+    with pytest.raises(AIImageError) as caught:
+        await gemini_provider.render_image(ANALYSIS, ENTRY, "abstract")
+    assert "no image" in caught.value.message
+    assert "NO_IMAGE" in caught.value.message
+    assert caught.value.retryable
+
+
+async def test_answer_without_inline_image_is_a_failure(
+    fake_gemini: FakeGemini, gemini_provider: GeminiProvider
+) -> None:
+    fake_gemini.script(replies.no_image_reply())
+    with pytest.raises(AIImageError) as caught:
+        await gemini_provider.render_image(ANALYSIS, ENTRY, "abstract")
+    assert "no image" in caught.value.message
+
+
+async def test_image_bytes_that_are_not_a_picture_are_rejected(
+    fake_gemini: FakeGemini, gemini_provider: GeminiProvider
+) -> None:
+    fake_gemini.script(*[replies.image_reply(b"definitely not a png")] * 2)
+    with pytest.raises(AIImageError) as caught:
+        await gemini_provider.render_image(ANALYSIS, ENTRY, "abstract")
+    assert "not a readable picture" in caught.value.message
+    assert len(fake_gemini.requests) == 2  # one more try, then the error
+
+
+async def test_thought_parts_are_skipped_and_jpeg_is_read(
+    fake_gemini: FakeGemini, gemini_provider: GeminiProvider
+) -> None:
+    jpeg = replies.jpeg_bytes()
+    fake_gemini.script(
+        replies.image_reply(jpeg, mime_type="image/jpeg", with_thought_image=True, text="Done.")
+    )
+    image = await gemini_provider.render_image(ANALYSIS, ENTRY, "metaphor")
+    assert image.mime_type == "image/jpeg"
+    assert image.data == jpeg
+    assert image.metadata["thought_parts_skipped"] == 1
+    assert image.metadata["text"] == ["Done."]
+    assert image.metadata["finish_reason"] == "STOP"
+
+
+async def test_thought_text_is_not_taken_for_the_answer(
+    fake_gemini: FakeGemini, gemini_provider: GeminiProvider
+) -> None:
+    fake_gemini.script(replies.text_reply(replies.SUMMARY_ANSWER, with_thought=True))
+    summary = await gemini_provider.summarize_intake("x", [], ["joy"], 0.3)
+    assert summary.ai_summary == replies.SUMMARY_ANSWER["ai_summary"]
+
+
+async def test_snake_case_answers_are_understood(
+    fake_gemini: FakeGemini, gemini_provider: GeminiProvider
+) -> None:
+    fake_gemini.snake_case = True
+    fake_gemini.script(replies.image_reply(replies.jpeg_bytes(), mime_type="image/jpeg"))
+    image = await gemini_provider.render_image(ANALYSIS, ENTRY, "diagram")
+    assert image.mime_type == "image/jpeg"
+    fake_gemini.script(replies.blocked_reply("SAFETY"))
+    with pytest.raises(AITextError):
+        await gemini_provider.start_intake("x")
+
+
+async def test_circuit_opens_after_repeated_failures_and_fails_fast(
+    fake_gemini: FakeGemini,
+) -> None:
+    provider = make_gemini_provider(
+        fake_gemini, ai_max_retries=0, ai_circuit_failure_threshold=2, ai_circuit_reset_seconds=30
+    )
+    fake_gemini.script(*[replies.error_reply(500, "INTERNAL")] * 2)
+    try:
+        for _ in range(2):
+            with pytest.raises(AITextError):
+                await provider.start_intake("x")
+        with pytest.raises(AITextError) as caught:
+            await provider.start_intake("x")
+        assert "paused" in caught.value.message
+        assert caught.value.retryable
+        assert len(fake_gemini.requests) == 2  # the third call never left the process
+        assert provider.readiness() == {"gemini_api": "unhealthy", "nanobanana_api": "healthy"}
+        # The image circuit is separate: pictures still go out.
+        image = await provider.render_image(ANALYSIS, ENTRY, "abstract")
+        assert image.data
+    finally:
+        await provider.aclose()
+
+
+async def test_circuit_closes_again_after_a_successful_trial(fake_gemini: FakeGemini) -> None:
+    provider = make_gemini_provider(
+        fake_gemini, ai_max_retries=0, ai_circuit_failure_threshold=1, ai_circuit_reset_seconds=0.2
+    )
+    fake_gemini.script(replies.error_reply(503, "UNAVAILABLE"))
+    try:
+        with pytest.raises(AITextError):
+            await provider.start_intake("x")
+        assert provider.readiness()["gemini_api"] == "unhealthy"
+        await asyncio.sleep(0.25)
+        assert (await provider.start_intake("x")).scenarios
+        assert provider.readiness()["gemini_api"] == "healthy"
+    finally:
+        await provider.aclose()
+
+
+async def test_unreachable_endpoint_is_a_retryable_error() -> None:
+    with FakeGemini.running() as fake:
+        provider = make_gemini_provider(fake, ai_max_retries=1)
+    # The server is gone: the port now refuses connections.
+    try:
+        with pytest.raises(AITextError) as caught:
+            await provider.start_intake("x")
+    finally:
+        await provider.aclose()
+    assert caught.value.retryable
+    assert "Could not reach Gemini" in caught.value.message
+
+
+async def test_cancelled_trial_call_does_not_jam_the_circuit(fake_gemini: FakeGemini) -> None:
+    provider = make_gemini_provider(
+        fake_gemini, ai_max_retries=0, ai_circuit_failure_threshold=1, ai_circuit_reset_seconds=0.1
+    )
+    fake_gemini.script(
+        replies.error_reply(503, "UNAVAILABLE"), replies.text_reply(replies.INTAKE_ANSWER).after(2)
+    )
+    try:
+        with pytest.raises(AITextError):
+            await provider.start_intake("x")
+        await asyncio.sleep(0.15)
+        trial = asyncio.create_task(provider.start_intake("x"))
+        await asyncio.sleep(0.2)
+        trial.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await trial
+        assert (await provider.start_intake("x")).scenarios  # a new trial may go out
+    finally:
+        await provider.aclose()

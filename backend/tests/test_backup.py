@@ -1,0 +1,123 @@
+"""`emotionviz backup` / `restore`: a backup restored into a fresh DATA_DIR has everything."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from app.core.backup import create_backup, restore_backup
+from app.core.db import libpq_url
+from app.core.embedded_pg import EmbeddedPostgres
+
+pytestmark = pytest.mark.slow
+
+EMOTIONVIZ = str(Path(sys.executable).with_name("emotionviz"))
+
+SEED_SQL = """
+WITH u AS (
+    INSERT INTO users (email, hashed_password, name) VALUES ('backup@example.com', 'x', 'B')
+    RETURNING id
+), s AS (
+    INSERT INTO intake_sessions (user_id, initial_situation, conversation_history)
+    SELECT id, 'A hard week', '[{"step": 1}]'::jsonb FROM u RETURNING id, user_id
+), e AS (
+    INSERT INTO emotion_entries (user_id, situation, emotions, intensity, source, intake_session_id)
+    SELECT user_id, 'A hard week', '{anxiety,sadness}', 0.65, 'intake_flow', id FROM s
+    RETURNING id, user_id
+)
+INSERT INTO visualizations (entry_id, user_id, status, image_url, thumbnail_url, progress)
+SELECT id, user_id, 'completed', 'ab/cd.png', 'ab/cd_thumb.png', 100 FROM e
+"""
+
+COUNT_SQL = """
+SELECT (SELECT count(*) FROM users WHERE email = 'backup@example.com'),
+       (SELECT count(*) FROM intake_sessions),
+       (SELECT count(*) FROM emotion_entries WHERE intensity = 0.65),
+       (SELECT count(*) FROM visualizations WHERE image_url = 'ab/cd.png')
+"""
+
+
+async def _run(url: str, sql: str) -> asyncpg.Record | None:
+    conn = await asyncpg.connect(url)
+    try:
+        return await conn.fetchrow(sql)
+    finally:
+        await conn.close()
+
+
+def _cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TEST_DATABASE_URL"}}
+    env["DATA_DIR"] = str(data_dir)
+    result = subprocess.run(
+        [EMOTIONVIZ, *args], env=env, capture_output=True, text=True, check=False, timeout=180
+    )
+    assert result.returncode == 0, result.stderr[-3000:] + result.stdout[-3000:]
+    return result
+
+
+def test_backup_restores_into_a_fresh_data_dir_with_every_row_and_image(tmp_path: Path) -> None:
+    source, fresh = tmp_path / "source", tmp_path / "fresh"
+    _cli(source, "migrate")
+    server = EmbeddedPostgres(source / "pg-embedded")
+    server.start()
+    try:
+        asyncio.run(_run(server.libpq_url(), SEED_SQL))
+    finally:
+        server.stop()
+    image = source / "media" / "ab" / "cd.png"
+    image.parent.mkdir(parents=True)
+    image.write_bytes(b"\x89PNG fake image bytes")
+    (source / "media" / "ab" / "cd_thumb.png").write_bytes(b"thumb")
+
+    archive = tmp_path / "backup.tar"
+    out = _cli(source, "backup", str(archive))
+    assert "2 media files" in out.stdout
+    _cli(fresh, "restore", str(archive))
+
+    restored = EmbeddedPostgres(fresh / "pg-embedded")
+    restored.start()
+    try:
+        counts = asyncio.run(_run(restored.libpq_url(), COUNT_SQL))
+    finally:
+        restored.stop()
+    assert counts is not None
+    assert tuple(counts) == (1, 1, 1, 1)
+    assert (fresh / "media" / "ab" / "cd.png").read_bytes() == b"\x89PNG fake image bytes"
+    assert (fresh / "media" / "ab" / "cd_thumb.png").read_bytes() == b"thumb"
+
+
+def test_backup_and_restore_work_against_an_external_server(pg_url: str, tmp_path: Path) -> None:
+    """The same functions on a server reached by DATABASE_URL (here: the suite's own server)."""
+    admin = libpq_url(pg_url)
+    names = [f"backup_{uuid.uuid4().hex[:6]}" for _ in range(2)]
+    from sqlalchemy.engine import make_url
+
+    from app.core.migrate import upgrade
+
+    urls = [make_url(pg_url).set(database=n).render_as_string(False) for n in names]
+    for name in names:
+        asyncio.run(_run(admin, f'CREATE DATABASE "{name}"'))
+    try:
+        upgrade(urls[0])
+        asyncio.run(_run(libpq_url(urls[0]), SEED_SQL))
+        media = tmp_path / "media"
+        (media / "ab").mkdir(parents=True)
+        (media / "ab" / "cd.png").write_bytes(b"img")
+        manifest = create_backup(urls[0], media, tmp_path / "b.tar")
+        assert manifest["media_files"] == 1
+        restored_media = tmp_path / "restored-media"
+        restore_backup(urls[1], restored_media, tmp_path / "b.tar")
+        counts = asyncio.run(_run(libpq_url(urls[1]), COUNT_SQL))
+        assert counts is not None
+        assert tuple(counts) == (1, 1, 1, 1)
+        assert (restored_media / "ab" / "cd.png").read_bytes() == b"img"
+    finally:
+        for name in names:
+            asyncio.run(_run(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

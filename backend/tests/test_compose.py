@@ -1,0 +1,120 @@
+"""Docker Compose and the Dockerfile, checked by structure (no Docker engine runs in CI)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+import yaml
+
+from app.cli import cli
+from app.core.config import BACKEND_DIR, REPO_ROOT
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
+    return data
+
+
+@pytest.fixture(scope="module")
+def services(compose: dict[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = compose["services"]
+    return result
+
+
+def test_compose_has_db_api_worker_and_adminer_under_tools(services: dict[str, Any]) -> None:
+    assert set(services) == {"db", "api", "worker", "adminer"}
+    assert services["adminer"]["profiles"] == ["tools"]
+    for name in ("db", "api", "worker"):
+        assert "profiles" not in services[name]
+
+
+def test_db_is_postgres_15_or_newer_with_bind_mounted_data_and_healthcheck(
+    services: dict[str, Any],
+) -> None:
+    db = services["db"]
+    image, tag = db["image"].split(":")
+    assert image == "postgres"
+    assert int(tag.split("-")[0].split(".")[0]) >= 15
+    assert "./data/postgres:/var/lib/postgresql/data" in db["volumes"]
+    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+    assert db["ports"] == ["${POSTGRES_PORT:-5432}:5432"]
+
+
+def test_api_reloads_from_bind_mounted_source_and_persists_data(services: dict[str, Any]) -> None:
+    api = services["api"]
+    assert api["build"] == {"context": "./backend", "target": "development"}
+    assert "./backend:/app/backend" in api["volumes"]
+    assert "./data:/data" in api["volumes"]
+    assert api["ports"] == ["${API_PORT:-8000}:8000"]
+    assert api["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert "/health" in " ".join(api["healthcheck"]["test"])
+    command = api["command"]
+    assert command[:2] == ["emotionviz", "serve"]
+    assert "--reload" in command
+    assert api["environment"]["DATABASE_URL"].startswith("postgresql+asyncpg://")
+    assert "@db:5432/" in api["environment"]["DATABASE_URL"]
+    # The worker service does the jobs; the API must not also run them in-process here.
+    assert api["environment"]["WORKER_IN_PROCESS"] == "false"
+
+
+def test_worker_runs_the_same_image_with_the_worker_command(services: dict[str, Any]) -> None:
+    worker, api = services["worker"], services["api"]
+    assert worker["build"] == api["build"]
+    assert worker["volumes"] == api["volumes"]
+    assert worker["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert "emotionviz worker" in " ".join(worker["command"])
+    assert worker["command"][0] == "watchfiles"
+
+
+def test_adminer_port_is_configurable(services: dict[str, Any]) -> None:
+    assert services["adminer"]["ports"] == ["${ADMINER_PORT:-8080}:8080"]
+
+
+def test_compose_commands_exist_in_the_cli(services: dict[str, Any]) -> None:
+    """Container commands are the native ones, so they must be real CLI subcommands."""
+    import typer.main
+
+    group = typer.main.get_command(cli)
+    names = set(group.commands)  # type: ignore[attr-defined]
+    assert "serve" in names
+    api_command = services["api"]["command"][1]
+    assert api_command in names
+
+
+def test_dockerfile_has_development_and_production_targets_installed_with_uv() -> None:
+    text = (BACKEND_DIR / "Dockerfile").read_text()
+    stages = re.findall(r"^FROM \S+ AS (\w+)", text, flags=re.MULTILINE)
+    assert {"development", "production"} <= set(stages)
+    assert "uv sync --frozen" in text
+    assert "--no-dev" in text.split("AS production", 1)[1]
+    assert "USER app" in text.split("AS production", 1)[1]
+    assert (BACKEND_DIR / "uv.lock").exists()
+
+
+def test_env_example_lists_every_setting() -> None:
+    from app.core.config import Settings
+
+    example = (REPO_ROOT / ".env.example").read_text()
+    documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", example, flags=re.MULTILINE))
+    expected = {name.upper() for name in Settings.model_fields}
+    missing = expected - documented
+    assert not missing, f".env.example does not mention: {sorted(missing)}"
+
+
+def test_gitignore_keeps_data_and_env_out_of_git() -> None:
+    lines = (REPO_ROOT / ".gitignore").read_text().splitlines()
+    assert "data/" in lines
+    assert ".env" in lines
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    readme = (REPO_ROOT / "README.md").read_text()
+    blocks = re.findall(r"```bash\n(.*?)```", readme, flags=re.DOTALL)
+    commands = [line.strip() for block in blocks[:2] for line in block.splitlines() if line.strip()]
+    assert commands[0] == "cd backend && uv run emotionviz serve"
+    assert commands[1] == "cd backend && uv run pytest"
+    ci = (REPO_ROOT / ".ci" / "run").read_text()
+    assert commands[1] in ci
