@@ -218,7 +218,11 @@ def measure(
 def machine() -> str:
     lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
     head = "\n".join(lscpu.splitlines()[:10])
-    return f"nproc: {os.cpu_count()}\npython: {platform.python_version()}\n{head}"
+    load = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    return (
+        f"nproc: {os.cpu_count()}\npython: {platform.python_version()}\n"
+        f"load average (1, 5, 15 min) at the end: {load}\n{head}"
+    )
 
 
 def main() -> None:
