@@ -25,27 +25,27 @@ STOPWORDS: tuple[str, ...] = tuple(_STOPWORD_TEXT.split())
 
 SUMMARY: TextClause = text(
     """
-WITH period_entries AS MATERIALIZED (
-    SELECT emotions, intensity, CAST(created_at AT TIME ZONE CAST(:tz AS text) AS date) AS day
+-- One pass over the period's entries, grouped two ways at once: by local day (totals, trend and
+-- weekdays are then computed from at most one row a day) and by emotion list (entries repeat the
+-- same few lists, so each distinct list is unnested once, weighted by how many entries share it).
+WITH grouped AS MATERIALIZED (
+    SELECT CAST(created_at AT TIME ZONE CAST(:tz AS text) AS date) AS day, emotions,
+           count(*) AS n, sum(intensity) AS intensity_sum,
+           GROUPING(emotions) AS by_day
     FROM emotion_entries
     WHERE user_id = :user_id AND created_at >= :start_at AND created_at < :end_at
+    GROUP BY GROUPING SETS ((day), (emotions))
 ),
--- One pass over the entries by local day; totals, the trend and the weekdays are then computed
--- from at most one row a day instead of from every entry again.
 daily AS (
-    SELECT day, count(*) AS n, sum(intensity) AS intensity_sum
-    FROM period_entries
-    GROUP BY day
+    SELECT day, n, intensity_sum FROM grouped WHERE by_day = 1
+),
+emotion_sets AS (
+    SELECT emotions, n FROM grouped WHERE by_day = 0
 ),
 totals AS (
     SELECT CAST(coalesce(sum(n), 0) AS bigint) AS total_entries,
            round(sum(intensity_sum) / sum(n), 2) AS average_intensity
     FROM daily
-),
--- Entries repeat the same few emotion lists, so unnesting each distinct list once (weighted by
--- how many entries share it) is far cheaper than unnesting every entry.
-emotion_sets AS (
-    SELECT emotions, count(*) AS n FROM period_entries GROUP BY emotions
 ),
 mentions AS (
     SELECT m.emotion, sum(s.n) AS n
