@@ -48,7 +48,7 @@ totals AS (
     FROM daily
 ),
 mentions AS (
-    SELECT m.emotion, sum(s.n) AS n
+    SELECT m.emotion, CAST(sum(s.n) AS bigint) AS n
     FROM emotion_sets AS s CROSS JOIN LATERAL unnest(s.emotions) AS m(emotion)
     GROUP BY m.emotion
 ),
@@ -72,7 +72,8 @@ trend AS (
     FROM daily
 ),
 pair AS (
-    SELECT a.emotion AS pair_first, b.emotion AS pair_second, sum(s.n) AS pair_entries
+    SELECT a.emotion AS pair_first, b.emotion AS pair_second,
+           CAST(sum(s.n) AS bigint) AS pair_entries
     FROM emotion_sets AS s
     CROSS JOIN LATERAL (SELECT DISTINCT e FROM unnest(s.emotions) AS e) AS a(emotion)
     CROSS JOIN LATERAL (SELECT DISTINCT e FROM unnest(s.emotions) AS e) AS b(emotion)

@@ -45,10 +45,12 @@ async def _execute(session: AsyncSession, statement: Any, params: dict[str, Any]
     try:
         return await session.execute(statement, params)
     except sa_exc.DBAPIError as error:
-        if getattr(error.orig, "sqlstate", None) == _INVALID_PARAMETER_VALUE:
+        orig = error.orig
+        if getattr(orig, "sqlstate", None) == _INVALID_PARAMETER_VALUE and "time zone" in str(orig):
+            message = f"Unknown time zone {params['tz']!r}: use an IANA name such as Europe/Berlin."
             raise ValidationFailed(
-                "The database does not know this time zone.",
-                details=[{"field": "tz", "location": "query", "message": str(params["tz"])}],
+                message,
+                details=[{"field": "tz", "location": "query", "message": message}],
             ) from None
         raise
 

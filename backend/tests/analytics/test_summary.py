@@ -251,7 +251,8 @@ async def test_summary_rejects_a_zone_python_knows_but_postgresql_does_not(
     for name in ("posixrules", "localtime"):
         for url in (URL, "/api/v1/analytics/emotions/timeline"):
             response = await client.get(url, params={"tz": name}, headers=headers)
-            assert_error(response, 400, "VALIDATION_ERROR")
+            error: Any = assert_error(response, 400, "VALIDATION_ERROR")["error"]
+            assert [d["field"] for d in error["details"]] == ["tz"]
     # The transaction is still usable after the refused statement.
     assert (await client.get(URL, headers=headers)).status_code == 200
 
