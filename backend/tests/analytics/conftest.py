@@ -26,7 +26,12 @@ def utc(
 
 
 @pytest.fixture(autouse=True)
-def pinned_now(app: FastAPI) -> Iterator[dt.datetime]:
+def pinned_now(request: pytest.FixtureRequest) -> Iterator[dt.datetime]:
+    """Every analytics request sees NOW (pure-function tests don't build an app for it)."""
+    if "app" not in request.fixturenames:
+        yield NOW
+        return
+    app: FastAPI = request.getfixturevalue("app")
     app.dependency_overrides[current_time] = lambda: NOW
     yield NOW
     app.dependency_overrides.pop(current_time, None)
