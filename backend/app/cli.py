@@ -112,6 +112,33 @@ def serve(
 
 
 @cli.command()
+def worker(
+    concurrency: Annotated[
+        int | None, typer.Option(min=1, help="Jobs run at once (default WORKER_CONCURRENCY).")
+    ] = None,
+) -> None:
+    """Run the visualization job worker on its own (the compose `worker` service)."""
+    import asyncio
+
+    from app.ai.factory import build_provider
+    from app.jobs.runner import run_worker
+
+    settings = get_settings()
+    _prepare(settings)
+    with database(settings) as settings:
+
+        async def run() -> None:
+            provider = build_provider(settings)
+            try:
+                await run_worker(settings, provider, concurrency=concurrency)
+            finally:
+                await provider.aclose()
+
+        log.info("worker starting", extra={"concurrency": concurrency})
+        asyncio.run(run())
+
+
+@cli.command()
 def migrate(
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
 ) -> None:
@@ -123,6 +150,24 @@ def migrate(
 
         upgrade(revision=revision)
         typer.echo(f"migrated to {revision}")
+
+
+@cli.command()
+def seed() -> None:
+    """Create the development user test@example.com / Test123! with sample entries (idempotent)."""
+    import asyncio
+
+    from app.entries.seed import SEED_EMAIL, run_seed
+
+    settings = get_settings()
+    _prepare(settings)
+    with database(settings) as settings:
+        result = asyncio.run(run_seed(settings))
+    user = "created" if result.user_created else "already there"
+    typer.echo(
+        f"{SEED_EMAIL}: {user}; {result.entries_created} sample entries added"
+        + ("" if result.entries_created else " (the user already has entries)")
+    )
 
 
 @cli.command()

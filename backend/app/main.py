@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 from app.ai.factory import build_provider
 from app.ai.protocol import AIProvider
 from app.analytics.router import router as analytics_router
+from app.auth.router import router as auth_router
 from app.catalog.router import router as catalog_router
 from app.core.config import APP_VERSION, Settings, get_settings
 from app.core.db import Database, create_engine
@@ -24,8 +25,15 @@ from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddlewar
 from app.core.ratelimit import RateLimiter
 from app.core.ratelimit_middleware import RateLimitMiddleware
 from app.core.security import token_service
+from app.entries.router import router as entries_router
 from app.health.metrics import router as metrics_router
 from app.health.router import router as health_router
+from app.intake.router import router as intake_router
+from app.jobs.runner import build_worker
+from app.jobs.worker import Worker
+from app.visualizations.router import media_router
+from app.visualizations.router import router as visualizations_router
+from app.visualizations.ws import ws_router
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +48,13 @@ def _operation_id(route: APIRoute) -> str:
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    router.include_router(auth_router)
     router.include_router(catalog_router)
+    router.include_router(entries_router)
+    router.include_router(intake_router)
+    router.include_router(visualizations_router)
+    router.include_router(media_router)
+    router.include_router(ws_router)
     router.include_router(analytics_router)
     return router
 
@@ -61,10 +75,21 @@ def create_app(
         # An injected provider (tests: the fake-Gemini one) is closed by whoever made it.
         owns_ai_provider = ai_provider is None
         app.state.ai_provider = ai_provider or build_provider(settings)
+        worker: Worker | None = None
+        if settings.worker_in_process:
+            # Read per job, so a provider swapped on app.state (tests) is the one used.
+            worker = build_worker(settings, app.state.db, lambda: app.state.ai_provider)
+            await worker.start()
         log.info("api started", extra={"version": APP_VERSION})
         try:
             yield
         finally:
+            # Jobs first (they use the provider and the database), then what they depend on.
+            if worker is not None:
+                await worker.stop()
+            hub = getattr(app.state, "progress_hub", None)
+            if hub is not None:
+                await hub.stop()
             if owns_ai_provider:
                 await app.state.ai_provider.aclose()
             if owns_database:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -53,7 +54,11 @@ class Settings(BaseSettings):
     jwt_secret_key: SecretStr | None = None
     jwt_algorithm: Literal["HS256"] = "HS256"
     access_token_expire_minutes: int = Field(default=60, ge=1, le=60 * 24 * 30)
-    password_hash_concurrency: int = Field(default=4, ge=1)
+    # argon2 hashes computed at once per process. Each takes a core for ~18 ms; leaving one core
+    # free keeps other requests fast while logins are flooding in.
+    password_hash_concurrency: int = Field(
+        default_factory=lambda: max(1, (os.cpu_count() or 2) - 1), ge=1
+    )
 
     # --- AI --------------------------------------------------------------------------------
     ai_provider: Literal["auto", "gemini", "local"] = "auto"
@@ -79,6 +84,11 @@ class Settings(BaseSettings):
     job_lease_seconds: float = Field(default=60.0, gt=1)
     job_retry_base_delay_seconds: float = Field(default=5.0, ge=0)
     signed_url_ttl_seconds: int = Field(default=3600, ge=60)
+    job_retry_max_delay_seconds: float = Field(default=300.0, ge=0)
+    # Idle workers wake on NOTIFY; this is only the safety net should a notification be lost.
+    worker_idle_recheck_seconds: float = Field(default=30.0, gt=0)
+    worker_shutdown_grace_seconds: float = Field(default=10.0, ge=0)
+    visualization_default_estimate_seconds: int = Field(default=30, ge=1)
 
     # --- rate limits -----------------------------------------------------------------------
     rate_limit_enabled: bool = True

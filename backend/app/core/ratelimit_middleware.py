@@ -79,8 +79,11 @@ class RateLimitMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 mutable = MutableHeaders(scope=message)
-                for key, value in headers.items():
-                    mutable[key] = value
+                # A route that refused on a narrower limit of its own (failed logins, the
+                # visualization concurrency cap) already described that limit: keep it.
+                if "x-ratelimit-limit" not in mutable:
+                    for key, value in headers.items():
+                        mutable[key] = value
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

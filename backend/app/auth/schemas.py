@@ -1,0 +1,80 @@
+"""Auth request and response bodies (SPEC §4.2, decoded by the iOS app as in §4.10)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, EmailStr, Field, field_validator
+
+from app.auth.passwords import MAX_PASSWORD_LENGTH, password_policy_problems
+from app.core.schemas import RequestModel
+
+MAX_EMAIL_LENGTH = 320
+MAX_NAME_LENGTH = 255
+
+
+class RegisterRequest(RequestModel):
+    email: EmailStr = Field(examples=["ada@example.com"])  # email-validator caps it at 254
+    password: str = Field(
+        min_length=1,
+        max_length=MAX_PASSWORD_LENGTH,
+        description="At least 8 characters with an upper-case letter, a lower-case letter and a "
+        f"digit; at most {MAX_PASSWORD_LENGTH}.",
+        examples=["SecurePassword123!"],
+    )
+    name: str = Field(min_length=1, max_length=MAX_NAME_LENGTH, examples=["Ada Lovelace"])
+
+    @field_validator("email", mode="after")
+    @classmethod
+    def _lower_case_email(cls, value: str) -> str:
+        # Stored lower-cased (a CHECK constraint insists), which makes comparison case-insensitive.
+        return value.lower()
+
+    @field_validator("password", mode="after")
+    @classmethod
+    def _meets_policy(cls, value: str) -> str:
+        problems = password_policy_problems(value)
+        if problems:
+            raise ValueError("Password needs " + ", ".join(problems) + ".")
+        return value
+
+    @field_validator("name", mode="after")
+    @classmethod
+    def _name_not_blank(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("Name must not be blank.")
+        return value
+
+
+class LoginRequest(RequestModel):
+    email: str = Field(min_length=1, max_length=MAX_EMAIL_LENGTH, examples=["test@example.com"])
+    # No upper bound here on purpose: an over-long password is simply a wrong password (401),
+    # checked in the service without hashing megabytes. The body size limit caps it anyway.
+    password: str = Field(min_length=1, examples=["Test123!"])
+
+
+class UserPublic(BaseModel):
+    id: uuid.UUID
+    email: str
+    name: str
+    created_at: datetime
+
+
+class TokenPublic(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 (the scheme name)
+    expires_in: int = Field(description="Seconds until the token expires.")
+
+
+class AuthPublic(TokenPublic):
+    """Register (201) and login (200): the token and who it belongs to."""
+
+    user: UserPublic
+
+
+class MePublic(UserPublic):
+    entry_count: int
+    visualization_count: int

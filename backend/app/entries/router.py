@@ -1,0 +1,71 @@
+"""Entry routes (SPEC §4.4). Ownership is the OwnedEntry dependency: 404 unknown, 403 foreign."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from app.auth.deps import CurrentUser
+from app.core.db import SessionDep
+from app.core.envelope import Envelope, ok
+from app.entries import service
+from app.entries.deps import OwnedEntry
+from app.entries.schemas import (
+    EntriesPublic,
+    EntryCreate,
+    EntryCreated,
+    EntryPublic,
+    EntrySort,
+    EntryUpdate,
+)
+from app.visualizations.deps import MediaStoreDep
+
+router = APIRouter(prefix="/entries", tags=["entries"])
+
+MAX_PAGE_SIZE = 100
+# Far beyond any journal, and keeps OFFSET inside PostgreSQL's bigint.
+MAX_OFFSET = 1_000_000
+
+
+@router.get("", summary="The caller's entries, a page at a time")
+async def list_entries(
+    user: CurrentUser,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    sort: Annotated[EntrySort, Query(description="Field to sort by; `-` for descending.")] = (
+        EntrySort.newest_first
+    ),
+) -> Envelope[EntriesPublic]:
+    return ok(await service.list_entries(session, user, limit=limit, offset=offset, sort=sort))
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Record an entry")
+async def create_entry(
+    body: EntryCreate, user: CurrentUser, session: SessionDep
+) -> Envelope[EntryCreated]:
+    return ok(EntryCreated(entry=await service.create_entry(session, user, body)))
+
+
+@router.get("/{entry_id}", summary="One entry, with its visualization id when it has one")
+async def get_entry(entry: OwnedEntry, session: SessionDep) -> Envelope[EntryPublic]:
+    return ok(await service.read_entry(session, entry))
+
+
+@router.put("/{entry_id}", summary="Change some fields of an entry")
+async def update_entry(
+    body: EntryUpdate, entry: OwnedEntry, session: SessionDep
+) -> Envelope[EntryPublic]:
+    return ok(await service.update_entry(session, entry, body))
+
+
+@router.delete(
+    "/{entry_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    summary="Delete an entry, its visualization and image files",
+)
+async def delete_entry(entry: OwnedEntry, session: SessionDep, media: MediaStoreDep) -> Response:
+    await service.delete_entry(session, entry, media)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

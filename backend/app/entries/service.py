@@ -1,0 +1,64 @@
+"""The emotion journal: create, list, read, update and delete a user's entries."""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.after_commit import after_commit
+from app.entries import repository
+from app.entries.schemas import (
+    EntriesPublic,
+    EntryCreate,
+    EntryPublic,
+    EntrySort,
+    EntryUpdate,
+    intensity_to_decimal,
+)
+from app.models import EmotionEntry, User
+from app.visualizations.media import MediaStore
+
+log = logging.getLogger(__name__)
+
+
+async def create_entry(session: AsyncSession, user: User, body: EntryCreate) -> EntryPublic:
+    return await repository.insert_entry(
+        session,
+        user_id=user.id,
+        situation=body.situation,
+        emotions=[str(e) for e in body.emotions],
+        intensity=intensity_to_decimal(body.intensity),
+        notes=body.notes,
+    )
+
+
+async def list_entries(
+    session: AsyncSession, user: User, *, limit: int, offset: int, sort: EntrySort
+) -> EntriesPublic:
+    entries = await repository.list_entries(session, user.id, limit=limit, offset=offset, sort=sort)
+    total = await repository.count_entries(session, user.id)
+    return EntriesPublic(entries=entries, total=total, limit=limit, offset=offset)
+
+
+async def read_entry(session: AsyncSession, entry: EmotionEntry) -> EntryPublic:
+    return repository.to_public(entry, await repository.visualization_id_of(session, entry.id))
+
+
+async def update_entry(
+    session: AsyncSession, entry: EmotionEntry, body: EntryUpdate
+) -> EntryPublic:
+    changes = body.changes()
+    if not changes:
+        return await read_entry(session, entry)
+    updated = await repository.update_entry(session, entry.id, changes)
+    # The row was loaded (and owned) a moment ago in this transaction; only a concurrent delete
+    # could remove it, in which case the entry as it was is the honest answer.
+    return updated if updated is not None else await read_entry(session, entry)
+
+
+async def delete_entry(session: AsyncSession, entry: EmotionEntry, media: MediaStore) -> None:
+    """Delete the entry and, once that is committed, its visualization's image files."""
+    for visualization_id in await repository.delete_entry(session, entry.id):
+        after_commit(session, partial(media.delete_visualization, visualization_id))

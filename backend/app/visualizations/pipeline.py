@@ -1,0 +1,161 @@
+"""The visualization job: analyse the entry, draw it, store the files, record the result."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, cast
+
+from sqlalchemy import select
+
+from app.ai.protocol import EntrySnapshot, ProviderName, RenderedImage, VisualAnalysis, VisualStyle
+from app.jobs import events, queue
+from app.jobs.worker import JobContext, PermanentJobError
+from app.models import EmotionEntry, Visualization
+from app.visualizations.images import InvalidImage, ProcessedImage, process_image
+from app.visualizations.media import MediaStore, visualization_prefix
+
+log = logging.getLogger(__name__)
+
+# Progress milestones (percent) reported to pollers and WebSocket clients.
+ANALYSING, GENERATING, STORING = 10, 35, 85
+
+
+class VisualizationProvider(Protocol):
+    """The part of the AI provider a visualization job needs."""
+
+    @property
+    def name(self) -> ProviderName: ...
+
+    async def analyze_entry(self, entry: EntrySnapshot, style: VisualStyle) -> VisualAnalysis: ...
+
+    async def render_image(
+        self, analysis: VisualAnalysis, entry: EntrySnapshot, style: VisualStyle
+    ) -> RenderedImage: ...
+
+
+@dataclass(slots=True)
+class VisualizationPipeline:
+    """A JobHandler for the worker. `provider` is resolved per job (the app may swap it)."""
+
+    provider: Callable[[], VisualizationProvider]
+    media: MediaStore
+
+    async def __call__(self, ctx: JobContext) -> None:
+        loaded = await self._load(ctx)
+        if loaded is None:
+            return  # deleted while queued: nothing to do
+        snapshot, style = loaded
+        provider = self.provider()
+        started = time.monotonic()
+
+        await ctx.progress(ANALYSING, "Analysing the entry")
+        analysis = await provider.analyze_entry(snapshot, style)
+        await ctx.progress(GENERATING, "Generating the image")
+        rendered = await provider.render_image(analysis, snapshot, style)
+        await ctx.progress(STORING, "Storing the image")
+        try:
+            processed = await asyncio.to_thread(process_image, rendered.data)
+        except InvalidImage as exc:
+            raise PermanentJobError(str(exc)) from exc
+        keys = await asyncio.to_thread(self._store, ctx, processed)
+        values = _result_values(provider.name, analysis, rendered, processed, keys)
+        values["nanobanana_response"]["duration_seconds"] = round(time.monotonic() - started, 3)
+        await self._complete(ctx, values, keys)
+
+    async def _load(self, ctx: JobContext) -> tuple[EntrySnapshot, VisualStyle] | None:
+        async with ctx.database.sessionmaker() as session:
+            row = (
+                await session.execute(
+                    select(EmotionEntry, Visualization.style)
+                    .join(Visualization, Visualization.entry_id == EmotionEntry.id)
+                    .where(Visualization.id == ctx.job.id)
+                )
+            ).first()
+        if row is None:
+            return None
+        entry, style = row
+        snapshot = EntrySnapshot(
+            situation=entry.situation,
+            emotions=list(entry.emotions),
+            intensity=float(entry.intensity),
+            notes=entry.notes,
+        )
+        return snapshot, cast(VisualStyle, style)
+
+    def _store(self, ctx: JobContext, processed: ProcessedImage) -> tuple[str, str]:
+        prefix = visualization_prefix(ctx.job.id)
+        image_key = f"{prefix}/image.{processed.extension}"
+        thumbnail_key = f"{prefix}/thumbnail.jpg"
+        self.media.write_atomic(image_key, processed.image)
+        self.media.write_atomic(thumbnail_key, processed.thumbnail)
+        # A previous attempt may have stored another format: one visualization, one image.
+        self.media.prune(ctx.job.id, keep={image_key, thumbnail_key})
+        return image_key, thumbnail_key
+
+    async def _complete(
+        self, ctx: JobContext, values: dict[str, Any], keys: tuple[str, str]
+    ) -> None:
+        async with ctx.database.sessionmaker() as session, session.begin():
+            done = await queue.mark_completed(session, ctx.job.id, ctx.worker_id, values)
+            if done:
+                await events.publish(session, ctx.job.id, "complete", "completed", 100, "Completed")
+            else:
+                still_there = await session.scalar(
+                    select(Visualization.id).where(Visualization.id == ctx.job.id)
+                )
+        if done:
+            log.info("visualization completed", extra={"job_id": str(ctx.job.id)})
+            return
+        if still_there is None:
+            # Deleted (or its entry was) while we worked: leave no orphaned files.
+            await asyncio.to_thread(self.media.delete_visualization, ctx.job.id)
+            return
+        # Another worker holds the job now; it writes the same file names, so ours are harmless.
+        log.warning("finished a job this worker no longer holds", extra={"job_id": str(ctx.job.id)})
+
+
+def _result_values(
+    provider_name: str,
+    analysis: VisualAnalysis,
+    rendered: RenderedImage,
+    processed: ProcessedImage,
+    keys: tuple[str, str],
+) -> dict[str, Any]:
+    shape = ", ".join(analysis.shapes)
+    return {
+        "image_url": keys[0],
+        "thumbnail_url": keys[1],
+        "summary": analysis.summary,
+        "insights": list(analysis.insights),
+        "visual_elements": {
+            "color_palette": processed.palette,
+            "shape": shape,
+            "shapes": list(analysis.shapes),
+            "suggested_palette": list(analysis.color_palette),
+        },
+        "gemini_analysis": analysis.model_dump(mode="json"),
+        # Metadata only: the bytes are on disk, never in the database.
+        "nanobanana_response": {
+            **_without_bytes(rendered.metadata),
+            "mime_type": rendered.mime_type,
+            "stored_format": processed.extension,
+            "width": processed.width,
+            "height": processed.height,
+            "size_bytes": len(processed.image),
+        },
+        "provider": provider_name,
+    }
+
+
+def _without_bytes(value: Any) -> Any:
+    if isinstance(value, bytes | bytearray):
+        return f"<{len(value)} bytes omitted>"
+    if isinstance(value, dict):
+        return {str(k): _without_bytes(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_bytes(v) for v in value]
+    return value

@@ -1,0 +1,135 @@
+"""Routes of SPEC §4.6: queue, poll, list and delete visualizations; serve their images."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from fastapi.responses import FileResponse
+from starlette.requests import Request
+from starlette.responses import Response
+
+from app.auth.deps import CurrentUser
+from app.core.config import Settings
+from app.core.db import SessionDep
+from app.core.envelope import Envelope, ok
+from app.core.errors import Forbidden, NotFound
+from app.visualizations import service
+from app.visualizations.deps import (
+    BaseUrlDep,
+    MediaSignerDep,
+    MediaStoreDep,
+    OwnedVisualization,
+)
+from app.visualizations.media import media_type_for
+from app.visualizations.schemas import (
+    VisualizationCreate,
+    VisualizationList,
+    VisualizationOut,
+    VisualizationQueued,
+)
+
+router = APIRouter(prefix="/visualizations", tags=["visualizations"])
+media_router = APIRouter(prefix="/media", tags=["media"])
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+@router.post("", status_code=status.HTTP_202_ACCEPTED)
+async def create_visualization(
+    body: VisualizationCreate, user: CurrentUser, session: SessionDep, request: Request
+) -> Envelope[VisualizationQueued]:
+    """Queue the picture of an entry; poll `polling_url` or open the WebSocket for progress."""
+    settings = _settings(request)
+    queued = await service.create_visualization(
+        session,
+        user,
+        body.entry_id,
+        body.style,
+        concurrency_limit=settings.visualization_concurrency_limit,
+        max_attempts=settings.job_max_attempts,
+        default_estimate=settings.visualization_default_estimate_seconds,
+    )
+    visualization_id = queued.visualization.id
+    return ok(
+        VisualizationQueued(
+            visualization_id=visualization_id,
+            status="pending",
+            estimated_time_seconds=queued.estimated_time_seconds,
+            polling_url=f"/api/v1/visualizations/{visualization_id}",
+        )
+    )
+
+
+@router.get("")
+async def list_visualizations(
+    user: CurrentUser,
+    session: SessionDep,
+    signer: MediaSignerDep,
+    base_url: BaseUrlDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> Envelope[VisualizationList]:
+    rows, total = await service.list_visualizations(session, user, limit, offset)
+    items = [service.present_list_item(row, signer, base_url) for row in rows]
+    return ok(VisualizationList(visualizations=items, total=total, limit=limit, offset=offset))
+
+
+@router.get("/{visualization_id}")
+async def get_visualization(
+    visualization: OwnedVisualization,
+    session: SessionDep,
+    signer: MediaSignerDep,
+    base_url: BaseUrlDep,
+    request: Request,
+) -> Envelope[VisualizationOut]:
+    """Completed, in progress or failed: the shape follows `status`. Image URLs are fresh."""
+    average = _settings(request).visualization_default_estimate_seconds
+    if visualization.status in service.ACTIVE_STATUSES:
+        average = await service.average_duration_seconds(session, visualization.user_id, average)
+    return ok(service.present(visualization, signer, base_url, average))
+
+
+@router.delete("/{visualization_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_visualization(
+    visualization: OwnedVisualization, session: SessionDep, media: MediaStoreDep
+) -> Response:
+    await service.delete_visualization(session, visualization, media)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@media_router.get(
+    "/{key:path}",
+    response_class=FileResponse,
+    responses={200: {"content": {"image/png": {}, "image/jpeg": {}, "image/webp": {}}}},
+)
+async def get_media(
+    key: str,
+    expires: Annotated[int, Query(ge=0, le=2**40)],
+    signature: Annotated[str, Query(min_length=1, max_length=128)],
+    signer: MediaSignerDep,
+    media: MediaStoreDep,
+) -> FileResponse:
+    """An image by signed URL (no Authorization header: the signature is the permission)."""
+    problem = signer.verify(key, expires, signature)
+    if problem is not None:
+        raise Forbidden(problem)
+    path = media.path_for(key)
+    if path is None or not path.is_file():
+        raise NotFound("No such image.")
+    remaining = max(int(expires - time.time()), 0)
+    return FileResponse(
+        path,
+        media_type=media_type_for(key),
+        headers={
+            # The URL changes with each signature, so its content never changes: cache it as long
+            # as the signature lives, privately (it is one user's picture).
+            "Cache-Control": f"private, max-age={remaining}, immutable",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'",
+        },
+    )

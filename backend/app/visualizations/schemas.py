@@ -1,0 +1,82 @@
+"""Request and response models of SPEC §4.6."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from app.ai.protocol import VisualStyle
+from app.core.schemas import RequestModel
+
+
+class VisualizationCreate(RequestModel):
+    entry_id: uuid.UUID
+    style: VisualStyle = "abstract"
+
+
+class VisualizationQueued(BaseModel):
+    visualization_id: uuid.UUID
+    status: Literal["pending"]
+    estimated_time_seconds: int
+    polling_url: str
+
+
+class VisualElements(BaseModel):
+    color_palette: list[str] = Field(description="Hex colours taken from the generated image.")
+    shape: str = Field(description="The shapes the picture is built from.")
+    shapes: list[str] = Field(default_factory=list)
+    suggested_palette: list[str] = Field(
+        default_factory=list, description="The colours the analysis asked for."
+    )
+
+
+class VisualizationCompleted(BaseModel):
+    id: uuid.UUID
+    entry_id: uuid.UUID
+    status: Literal["completed"]
+    image_url: str = Field(description="Signed URL, valid for a limited time; no headers needed.")
+    thumbnail_url: str
+    summary: str | None
+    insights: list[str]
+    visual_elements: VisualElements | None
+    created_at: datetime
+    completed_at: datetime | None
+
+
+class VisualizationInProgress(BaseModel):
+    id: uuid.UUID
+    status: Literal["pending", "processing"]
+    progress: int = Field(ge=0, le=100)
+    estimated_time_remaining_seconds: int
+
+
+class VisualizationFailed(BaseModel):
+    id: uuid.UUID
+    status: Literal["failed"]
+    error_message: str
+    retry_allowed: bool
+
+
+VisualizationOut = Annotated[
+    VisualizationCompleted | VisualizationInProgress | VisualizationFailed,
+    Field(discriminator="status"),
+]
+
+
+class VisualizationListItem(BaseModel):
+    id: uuid.UUID
+    entry_id: uuid.UUID
+    status: str
+    image_url: str | None
+    thumbnail_url: str | None
+    created_at: datetime
+
+
+class VisualizationList(BaseModel):
+    visualizations: list[VisualizationListItem]
+    total: int
+    limit: int
+    offset: int

@@ -1,0 +1,277 @@
+"""The HTTP benchmark (issue 9): the project against its floor app, wrk over loopback.
+
+    cd backend && uv run python -m bench.run            # 64 connections, 10 s per scenario
+
+It starts `emotionviz serve --workers 2` as a user would (embedded PostgreSQL in a throw-away
+DATA_DIR, rate limits raised), registers a user with 50 entries, drives wrk against
+GET /api/v1/entries?limit=50 and POST /api/v1/entries, then runs the floor app (bench/floor_app.py)
+with the same workers on the same database, and prints req/s, p50, p99, the ratio to the floor,
+login interference and each worker's resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+
+from app.core.embedded_pg import EmbeddedPostgres
+from bench import wrk
+
+BACKEND = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+ENTRY = {
+    "situation": "My manager moved the deadline up by a week and I had plans.",
+    "emotions": ["frustration", "anxiety"],
+    "intensity": 0.7,
+    "notes": "benchmark",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited with {proc.returncode}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"{url} did not come up")
+
+
+def worker_rss_mb(proc: subprocess.Popen[bytes]) -> list[float]:
+    parent = psutil.Process(proc.pid)
+    # The uvicorn worker processes: not PostgreSQL, not multiprocessing's resource tracker.
+    children = [
+        c
+        for c in parent.children(recursive=True)
+        if "postgres" not in c.name() and "resource_tracker" not in " ".join(c.cmdline())
+    ]
+    targets = children or [parent]
+    return [round(c.memory_info().rss / 2**20, 1) for c in targets]
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def seed(base: str) -> str:
+    with httpx.Client(base_url=base, timeout=30) as client:
+        response = client.post(
+            "/api/v1/auth/register",
+            json={"email": "bench@example.com", "password": "Bench1234!", "name": "Bench"},
+        )
+        response.raise_for_status()
+        token: str = response.json()["data"]["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        for _ in range(50):
+            client.post("/api/v1/entries", json=ENTRY, headers=headers).raise_for_status()
+    return token
+
+
+def login_interference(base: str, token: str, duration: int) -> dict[str, float]:
+    """GET p99 while 8 clients log in continuously (argon2 off the event loop, bounded)."""
+    login_body = json.dumps({"email": "bench@example.com", "password": "Bench1234!"})
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "login.lua"
+        script.write_text(
+            f'wrk.method = "POST"\nwrk.body = {json.dumps(login_body)}\n'
+            'wrk.headers["Content-Type"] = "application/json"\n'
+        )
+        logins = subprocess.Popen(
+            [
+                "wrk",
+                "-t1",
+                "-c8",
+                f"-d{duration + 2}s",
+                "--latency",
+                "-s",
+                str(script),
+                f"{base}/api/v1/auth/login",
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(1)
+        gets = wrk.run(
+            f"{base}/api/v1/entries?limit=50",
+            token=token,
+            connections=16,
+            duration=duration,
+            threads=1,
+        )
+        login_out, _ = logins.communicate(timeout=duration + 60)
+    login = wrk.parse(login_out)
+    return {
+        "get_rps": gets.requests_per_second,
+        "get_p99_ms": gets.p99_ms,
+        "get_errors": gets.errors,
+        "login_rps": login.requests_per_second,
+        "login_p50_ms": login.p50_ms,
+        "login_p99_ms": login.p99_ms,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+
+    data_dir = Path(tempfile.mkdtemp(prefix="emotionviz-bench-"))
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "GEMINI_API_KEY"}},
+        "DATA_DIR": str(data_dir),
+        "RATE_LIMIT_PER_MINUTE": "100000000",
+        "RATE_LIMIT_PER_HOUR": "100000000",
+        "RATE_LIMIT_AUTH_PER_MINUTE": "100000000",
+        "RATE_LIMIT_LOGIN_FAILURES_PER_HOUR": "100000000",
+    }
+    port, floor_port = free_port(), free_port()
+    base, floor_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{floor_port}"
+    log = (data_dir / "serve.out").open("wb")
+    server = subprocess.Popen(
+        [str(BIN / "emotionviz"), "serve", "--port", str(port), "--workers", str(args.workers)],
+        cwd=BACKEND,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    floor: subprocess.Popen[bytes] | None = None
+    results: dict[str, object] = {
+        "workers": args.workers,
+        "connections": args.connections,
+        "duration_s": args.duration,
+    }
+    try:
+        wait_ready(f"{base}/health/ready", server)
+        token = seed(base)
+        get_url, post_body = "/api/v1/entries?limit=50", json.dumps(ENTRY)
+        # name -> (path, body for POST or None for GET)
+        scenarios: dict[str, tuple[str, str | None]] = {
+            "GET /api/v1/entries?limit=50": (get_url, None),
+            "POST /api/v1/entries": ("/api/v1/entries", post_body),
+        }
+        project = {}
+        for name, (path, body) in scenarios.items():
+            wrk.run(
+                f"{base}{path}",
+                token=token,
+                connections=args.connections,
+                duration=2,
+                post_body=body,
+            )  # warm-up
+            project[name] = wrk.run(
+                f"{base}{path}",
+                token=token,
+                connections=args.connections,
+                duration=args.duration,
+                post_body=body,
+            )
+        results["project_worker_rss_mb"] = worker_rss_mb(server)
+        results["login_interference"] = login_interference(base, token, args.duration)
+
+        floor_env = {
+            **env,
+            "FLOOR_JWT_SECRET": (data_dir / "secret").read_text().strip(),
+            "FLOOR_DATABASE_URL": EmbeddedPostgres(data_dir / "pg-embedded").libpq_url(),
+        }
+        floor = subprocess.Popen(
+            [
+                str(BIN / "uvicorn"),
+                "bench.floor_app:app",
+                "--port",
+                str(floor_port),
+                "--workers",
+                str(args.workers),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+                "--timeout-worker-healthcheck",
+                "30",
+            ],
+            cwd=BACKEND,
+            env=floor_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        time.sleep(1)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"{floor_base}/api/v1/entries", timeout=2)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        floor_results = {}
+        for name, (path, body) in scenarios.items():
+            wrk.run(
+                f"{floor_base}{path}",
+                token=token,
+                connections=args.connections,
+                duration=2,
+                post_body=body,
+            )
+            floor_results[name] = wrk.run(
+                f"{floor_base}{path}",
+                token=token,
+                connections=args.connections,
+                duration=args.duration,
+                post_body=body,
+            )
+        results["floor_worker_rss_mb"] = worker_rss_mb(floor)
+    finally:
+        if floor is not None:
+            stop(floor)
+        stop(server)
+
+    print(
+        f"\nmachine: {os.cpu_count()} cores; wrk -c{args.connections} -d{args.duration}s; "
+        f"{args.workers} workers each\n"
+    )
+    table = {}
+    for name in project:
+        ours, base_line = project[name], floor_results[name]
+        ratio = ours.requests_per_second / base_line.requests_per_second
+        print(
+            f"{name}\n  project {ours.row()}\n  floor   {base_line.row()}\n"
+            f"  ratio   {ratio:.2f} of the floor\n"
+        )
+        table[name] = {"project": vars(ours), "floor": vars(base_line), "ratio": round(ratio, 3)}
+    results["scenarios"] = table
+    interference = results["login_interference"]
+    print(f"logins under load: {interference}")
+    print(f"project worker RSS (MB): {results['project_worker_rss_mb']}")
+    print(f"floor worker RSS (MB): {results['floor_worker_rss_mb']}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

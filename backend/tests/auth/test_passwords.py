@@ -1,0 +1,103 @@
+"""The password hasher: argon2id, off the event loop, a bounded number at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+
+from app.auth.passwords import PasswordHasher, password_policy_problems
+
+
+async def test_hash_is_argon2id_with_the_chosen_parameters_and_verifies() -> None:
+    hasher = PasswordHasher(concurrency=2)
+    hashed = await hasher.hash("Test123!")
+    assert hashed.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert await hasher.verify("Test123!", hashed) == (True, None)
+    assert await hasher.verify("Test123?", hashed) == (False, None)
+
+
+async def test_two_hashes_of_one_password_differ_by_their_salt() -> None:
+    hasher = PasswordHasher(concurrency=2)
+    assert await hasher.hash("Test123!") != await hasher.hash("Test123!")
+
+
+async def test_verifying_against_no_hash_or_an_unreadable_one_fails_cleanly() -> None:
+    hasher = PasswordHasher(concurrency=1)
+    assert await hasher.verify("Test123!", None) == (False, None)
+    assert await hasher.verify("Test123!", "!unusable") == (False, None)
+    assert await hasher.verify("Test123!", "$argon2id$broken") == (False, None)
+
+
+async def test_hashing_runs_off_the_event_loop_so_other_tasks_keep_running() -> None:
+    hasher = PasswordHasher(concurrency=1)
+    ticks = 0
+    stop = asyncio.Event()
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while not stop.is_set():
+            ticks += 1
+            await asyncio.sleep(0.001)
+
+    task = asyncio.create_task(ticker())
+    await asyncio.sleep(0)
+    loop_thread = threading.get_ident()
+    seen_threads: set[int] = set()
+    inner = hasher._context.hash
+
+    def spy(password: str) -> str:
+        seen_threads.add(threading.get_ident())
+        return inner(password)
+
+    hasher._context.hash = spy  # type: ignore[method-assign,assignment]
+    for _ in range(3):
+        await hasher.hash("Test123!")
+    stop.set()
+    await task
+    assert loop_thread not in seen_threads
+    assert ticks >= 5  # the loop kept turning during ~60 ms of hashing
+
+
+@pytest.mark.parametrize("limit", [1, 2])
+async def test_no_more_hashes_run_at_once_than_the_configured_concurrency(limit: int) -> None:
+    hasher = PasswordHasher(concurrency=limit)
+    running = 0
+    peak = 0
+    lock = threading.Lock()
+    inner = hasher._context.hash
+
+    def counted(password: str) -> str:
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+        try:
+            time.sleep(0.02)
+            return inner(password)
+        finally:
+            with lock:
+                running -= 1
+
+    hasher._context.hash = counted  # type: ignore[method-assign,assignment]
+    await asyncio.gather(*(hasher.hash(f"Password{i}A") for i in range(6)))
+    assert peak == limit
+
+
+@pytest.mark.parametrize(
+    ("password", "problems"),
+    [
+        ("Test123!", []),
+        ("SecurePassword123!", []),
+        ("short1A", ["at least 8 characters"]),
+        ("lowercase123", ["an upper-case letter"]),
+        ("UPPERCASE123", ["a lower-case letter"]),
+        ("NoDigitsHere", ["a digit"]),
+        ("", ["at least 8 characters", "an upper-case letter", "a lower-case letter", "a digit"]),
+        ("Aa1" + "b" * 126, ["at most 128 characters"]),
+    ],
+)
+def test_password_policy_names_what_is_missing(password: str, problems: list[str]) -> None:
+    assert password_policy_problems(password) == problems

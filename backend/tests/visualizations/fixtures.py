@@ -1,0 +1,121 @@
+"""Fixtures shared by the visualization and job tests (imported by both conftests)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from app.core.config import Settings
+from app.core.db import Database
+from app.jobs.runner import build_worker
+from app.jobs.worker import Worker
+from app.main import create_app
+from app.models import EmotionEntry, User, Visualization
+from app.visualizations.pipeline import VisualizationProvider
+from tests.conftest import _client_for, make_settings
+
+TERMINAL = ("completed", "failed")
+
+
+@pytest.fixture
+def viz_settings(pg_url: str, tmp_path: Path) -> Settings:
+    """Short leases and retry delays so fault tests run in seconds; media in a private dir."""
+    return make_settings(
+        pg_url,
+        media_dir=tmp_path / "media",
+        job_lease_seconds=1.5,
+        job_retry_base_delay_seconds=0.05,
+        job_retry_max_delay_seconds=0.2,
+        worker_idle_recheck_seconds=5.0,
+        worker_shutdown_grace_seconds=2.0,
+    )
+
+
+@pytest.fixture
+def viz_app(viz_settings: Settings, committed_db: Database) -> FastAPI:
+    return create_app(viz_settings, database=committed_db)
+
+
+@pytest.fixture
+async def viz_client(viz_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async for client in _client_for(viz_app):
+        yield client
+
+
+EntryMaker = Callable[..., Awaitable[EmotionEntry]]
+
+
+@pytest.fixture
+def make_entry(committed_db: Database) -> EntryMaker:
+    async def make(user: User, situation: str = "My flight was cancelled") -> EmotionEntry:
+        async with committed_db.sessionmaker() as session, session.begin():
+            entry = EmotionEntry(
+                user_id=user.id,
+                situation=situation,
+                emotions=["frustration", "anxiety"],
+                intensity=Decimal("0.70"),
+            )
+            session.add(entry)
+        return entry
+
+    return make
+
+
+WorkerMaker = Callable[..., Awaitable[Worker]]
+
+
+@pytest.fixture
+async def start_worker(
+    viz_settings: Settings, committed_db: Database
+) -> AsyncIterator[WorkerMaker]:
+    started: list[Worker] = []
+
+    async def start(
+        provider: VisualizationProvider,
+        *,
+        concurrency: int = 2,
+        database: Database | None = None,
+        settings: Settings | None = None,
+    ) -> Worker:
+        worker = build_worker(
+            settings or viz_settings,
+            database or committed_db,
+            lambda: provider,
+            concurrency=concurrency,
+        )
+        await worker.start()
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        await worker.stop()
+
+
+async def wait_for_status(
+    database: Database,
+    visualization_id: uuid.UUID | str,
+    statuses: tuple[str, ...] = TERMINAL,
+    within: float = 15.0,
+) -> Visualization:
+    """Poll the row (tests only) until it reaches one of `statuses`."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        async with database.sessionmaker() as session:
+            row = await session.scalar(
+                select(Visualization).where(Visualization.id == uuid.UUID(str(visualization_id)))
+            )
+        if row is not None and row.status in statuses:
+            return row
+        if asyncio.get_running_loop().time() > deadline:
+            state = None if row is None else (row.status, row.attempts, row.error_message)
+            raise AssertionError(f"visualization never reached {statuses}: {state}")
+        await asyncio.sleep(0.05)
