@@ -6,7 +6,9 @@ import datetime as dt
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 
+from app.analytics.deps import current_time
 from tests.analytics.conftest import Rows, utc
 from tests.conftest import UserFactory
 from tests.test_foundation import assert_error
@@ -211,3 +213,26 @@ async def test_timeline_rejects_unknown_period_granularity_and_time_zone(
 
 async def test_timeline_requires_a_token(client: httpx.AsyncClient) -> None:
     assert_error(await client.get(URL), 401, "UNAUTHORIZED")
+
+
+async def test_entries_created_through_the_api_show_up_today_on_the_real_clock(
+    app: FastAPI, client: httpx.AsyncClient, users: UserFactory
+) -> None:
+    app.dependency_overrides.pop(current_time)  # this test runs on the real clock
+    headers = users.headers(await users.create())
+    body = {"situation": "Presentation at work", "emotions": ["anxiety", "joy"], "intensity": 0.7}
+    created = await client.post("/api/v1/entries", json=body, headers=headers)
+    assert created.status_code == 201
+    created_at = dt.datetime.fromisoformat(created.json()["data"]["entry"]["created_at"])
+
+    timeline = await _timeline(client, headers, period="7d")
+    summary = (await client.get("/api/v1/analytics/summary", headers=headers)).json()["data"]
+
+    assert [point for point in timeline if point["emotions"]] == [
+        {
+            "date": created_at.astimezone(dt.UTC).date().isoformat(),
+            "emotions": {"joy": 1, "anxiety": 1},
+            "avg_intensity": 0.7,
+        }
+    ]
+    assert (summary["total_entries"], summary["average_intensity"]) == (1, 0.7)
