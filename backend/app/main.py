@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 
 from app.ai.factory import build_provider
 from app.ai.protocol import AIProvider
+from app.analytics.router import router as analytics_router
 from app.auth.router import router as auth_router
 from app.catalog.router import router as catalog_router
 from app.core.config import APP_VERSION, Settings, get_settings
@@ -54,6 +55,7 @@ def api_router() -> APIRouter:
     router.include_router(visualizations_router)
     router.include_router(media_router)
     router.include_router(ws_router)
+    router.include_router(analytics_router)
     return router
 
 
