@@ -183,3 +183,24 @@ async def test_a_body_that_is_not_an_object_is_400(
             headers={**owner.headers, "content-type": "application/json"},
         )
         assert_refused(response, 400, "VALIDATION_ERROR")
+
+
+async def test_hostile_query_parameters_are_400(
+    app: FastAPI, client: httpx.AsyncClient, owner: Party
+) -> None:
+    hostile = ["a\x00b", "x" * 10_000, "../../etc/passwd", "[]", "-1e309", "%00"]
+    checked = 0
+    for path, operations in app.openapi()["paths"].items():
+        get = operations.get("get")
+        if not get or "{" in path:
+            continue
+        for parameter in get.get("parameters", []):
+            if parameter["in"] != "query":
+                continue
+            for value in hostile:
+                response = await client.get(
+                    path, params={parameter["name"]: value}, headers=owner.headers
+                )
+                assert_refused(response, 400, "VALIDATION_ERROR")
+                checked += 1
+    assert checked >= 6 * 6  # entries, visualizations and analytics parameters
