@@ -67,6 +67,8 @@ def create_engine(settings: Settings, **overrides: Any) -> AsyncEngine:
         # Dead connections are caught for free instead; see _discard_closed_connections.
         "pool_pre_ping": False,
         "pool_recycle": 1800,
+        # Bound values (password hashes, journal text) stay out of SQL logs and error messages.
+        "hide_parameters": True,
         "connect_args": {
             "timeout": settings.db_connect_timeout_seconds,
             "command_timeout": settings.db_statement_timeout_ms / 1000,
