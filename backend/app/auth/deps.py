@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 
@@ -40,7 +40,7 @@ TokenServiceDep = Annotated[TokenService, Depends(get_token_service)]
 async def load_active_user(session: AsyncSession, user_id: uuid.UUID) -> User:
     user = await session.scalar(select(User).where(User.id == user_id))
     if user is None or not user.is_active:
-        raise Unauthorized("The account for this token no longer exists or is disabled.")
+        raise Unauthorized(_REFUSED)
     return user
 
 
@@ -49,14 +49,21 @@ async def authenticate_token(token: str, tokens: TokenService, session: AsyncSes
     return await load_active_user(session, tokens.subject(token))
 
 
-class ActiveUserCache:
-    """Active users looked up in the last `ttl_seconds`, per process: one query saved per request.
+_users: Table = User.__table__  # type: ignore[assignment]
+# A Core statement built once: a primary-key probe, no ORM loading, no per-request compiling.
+_IS_ACTIVE = select(_users.c.is_active).where(_users.c.id == bindparam("user_id"))
+_REFUSED = "The account for this token no longer exists or is disabled."
 
-    Why a stale answer is acceptable: the API has no endpoint that deletes or disables an account,
-    so only an operator working in the database can; such a change reaches a process within
-    `ttl_seconds` (AUTH_USER_CACHE_SECONDS, 2 s by default, 0 turns the cache off). A refused
-    lookup (unknown or inactive user) is never cached. The cached User is detached from every
-    session and shared by concurrent requests: read it, never change it or add it to a session.
+
+class ActiveUserCache:
+    """Signed-in users' profiles, per process, so a request does not load the User row again.
+
+    Whether the account still exists and is active is asked on every request, with a one-column
+    primary-key probe, so a deleted or disabled account is refused at once. Only the profile
+    (name, e-mail, created_at, which no endpoint changes) is reused for `ttl_seconds`
+    (AUTH_USER_CACHE_SECONDS, 2 s by default; 0 loads it every time). The cached User is
+    detached from every session and shared by concurrent requests: read it, never change it or
+    add it to a session.
     """
 
     def __init__(
@@ -74,7 +81,10 @@ class ActiveUserCache:
         now = self._clock()
         cached = self._users.get(user_id)
         if cached is not None and cached[1] > now:
-            return cached[0]
+            if await session.scalar(_IS_ACTIVE, {"user_id": user_id}):
+                return cached[0]
+            self._users.pop(user_id, None)
+            raise Unauthorized(_REFUSED)
         user = await load_active_user(session, user_id)
         if self.ttl_seconds > 0:
             # Detached now, so this request's rollback (which expires what its session holds)

@@ -57,8 +57,8 @@ class Settings(BaseSettings):
     jwt_secret_key: SecretStr | None = None
     jwt_algorithm: Literal["HS256"] = "HS256"
     access_token_expire_minutes: int = Field(default=60, ge=1, le=60 * 24 * 30)
-    # How long a process trusts an active-user lookup (see app.auth.deps.ActiveUserCache): a
-    # deleted or disabled account is refused at most this much later. 0 looks up every request.
+    # How long a process reuses a signed-in user's loaded profile (app.auth.deps.ActiveUserCache).
+    # Whether the account is still active is checked on every request regardless.
     auth_user_cache_seconds: float = Field(default=2.0, ge=0, le=60)
     # argon2 hashes computed at once per process. Each takes a core for ~18 ms; leaving one core
     # free keeps other requests fast while logins are flooding in.

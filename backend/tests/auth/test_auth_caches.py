@@ -8,8 +8,7 @@ import uuid
 import httpx
 import jwt
 import pytest
-from fastapi import FastAPI
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.deps import ActiveUserCache
@@ -72,38 +71,53 @@ async def _disable(session: AsyncSession, user: User) -> None:
     await session.flush()
 
 
-async def test_with_the_user_cache_off_a_disabled_account_is_refused_at_once(
-    settings: Settings, database: Database, users: UserFactory, session: AsyncSession
-) -> None:
-    app: FastAPI = create_app(
-        settings.model_copy(update={"auth_user_cache_seconds": 0}), database=database
-    )
-    user = await users.create()
-    async for client in _client_for(app):
-        assert (await client.get(ME, headers=users.headers(user))).status_code == 200
-        await _disable(session, user)
-        assert_error(await client.get(ME, headers=users.headers(user)), 401, "UNAUTHORIZED")
-
-
-async def test_a_cached_user_is_served_within_the_ttl_and_refused_after_it(
+async def test_a_cached_user_disabled_or_deleted_is_refused_at_once(
     settings: Settings, database: Database, users: UserFactory, session: AsyncSession
 ) -> None:
     app = create_app(settings, database=database)
     now = 1000.0
     app.state.user_cache = ActiveUserCache(5, clock=lambda: now)
-    user = await users.create()
+    user, other = await users.create(), await users.create()
+    async for client in _client_for(app):
+        for account in (user, other):
+            assert (await client.get(ME, headers=users.headers(account))).status_code == 200
+        assert set(app.state.user_cache._users) == {user.id, other.id}
+        # Well within the profile's TTL, yet refused: activeness is asked on every request.
+        await _disable(session, user)
+        assert_error(await client.get(ME, headers=users.headers(user)), 401, "UNAUTHORIZED")
+        await session.execute(delete(User).where(User.id == other.id))
+        await session.flush()
+        assert_error(await client.get(ME, headers=users.headers(other)), 401, "UNAUTHORIZED")
+        assert not app.state.user_cache._users
+
+
+async def test_a_cached_profile_is_reused_within_the_ttl_and_reloaded_after_it(
+    settings: Settings, database: Database, users: UserFactory, session: AsyncSession
+) -> None:
+    app = create_app(settings, database=database)
+    now = 1000.0
+    app.state.user_cache = ActiveUserCache(5, clock=lambda: now)
+    user = await users.create(name="Before")
     headers = users.headers(user)
     async for client in _client_for(app):
-        first = await client.get(ME, headers=headers)
-        assert first.status_code == 200
-        await _disable(session, user)
-        # Within the TTL the process still trusts its lookup (the documented trade-off)...
-        again = await client.get(ME, headers=headers)
-        assert again.status_code == 200
-        assert again.json()["data"]["email"] == first.json()["data"]["email"]
-        # ...and once it has passed, the account is looked up again and refused.
+        assert (await client.get(ME, headers=headers)).json()["data"]["name"] == "Before"
+        await session.execute(update(User).where(User.id == user.id).values(name="After"))
+        await session.flush()
+        # The profile (no endpoint changes it) is reused within the TTL...
+        assert (await client.get(ME, headers=headers)).json()["data"]["name"] == "Before"
+        # ...and loaded again once it has passed.
         now += 5.5
-        assert_error(await client.get(ME, headers=headers), 401, "UNAUTHORIZED")
+        assert (await client.get(ME, headers=headers)).json()["data"]["name"] == "After"
+
+
+async def test_with_the_cache_off_every_request_loads_the_user(
+    settings: Settings, database: Database, users: UserFactory
+) -> None:
+    app = create_app(settings.model_copy(update={"auth_user_cache_seconds": 0}), database=database)
+    user = await users.create()
+    async for client in _client_for(app):
+        assert (await client.get(ME, headers=users.headers(user))).status_code == 200
+        assert not app.state.user_cache._users
 
 
 async def test_an_unknown_user_is_not_cached(
