@@ -128,7 +128,9 @@ def get_password_hasher(conn: HTTPConnection) -> PasswordHasher:
     # Built on first use (it computes the dummy hash), one per application.
     hasher: PasswordHasher | None = getattr(conn.app.state, "passwords", None)
     if hasher is None:
-        hasher = PasswordHasher(conn.app.state.settings.password_hash_concurrency)
+        settings = conn.app.state.settings
+        # The slots live under DATA_DIR, so every API worker on it shares the one bound.
+        hasher = PasswordHasher(settings.password_hash_concurrency, settings.data_dir / "locks")
         conn.app.state.passwords = hasher
     return hasher
 

@@ -1,14 +1,20 @@
 """Password hashing: argon2id through pwdlib, run in worker threads so the event loop never blocks.
 
 Parameters are OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane): about 20 ms per hash on the
-2-core development machine. A capacity limiter caps how many hashes run at once
-(`PASSWORD_HASH_CONCURRENCY`), so a burst of logins queues instead of taking every core from the
-rest of the API.
+2-core development machine. `PASSWORD_HASH_CONCURRENCY` caps how many hashes run at once, so a
+burst of logins queues instead of taking every core from the rest of the API: per process with a
+capacity limiter, and, given a slot directory (the API passes DATA_DIR/locks), across every
+process sharing it with flock'd slot files. Without the latter, `serve --workers 2` on 2 cores ran
+two hashes at once and left no core for the other requests.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import secrets
+import threading
+from pathlib import Path
 
 import anyio
 import anyio.to_thread
@@ -41,10 +47,43 @@ def password_policy_problems(password: str) -> list[str]:
     return problems
 
 
+class HashSlots:
+    """At most `count` holders at once across processes: one flock'd file per slot."""
+
+    def __init__(self, directory: Path, count: int) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self._paths = [directory / f"password-hash-slot-{i}.lock" for i in range(count)]
+
+    def acquire(self) -> int:
+        """Blocks (in a worker thread) until a slot is free; returns its open descriptor."""
+        for path in self._paths:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue
+            return fd
+        # Every slot busy: queue on one of them (spread by thread, so waiters share the slots).
+        path = self._paths[threading.get_ident() % len(self._paths)]
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+
+    @staticmethod
+    def release(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
 class PasswordHasher:
     """Hashes and verifies passwords off the event loop, a bounded number at a time."""
 
-    def __init__(self, concurrency: int) -> None:
+    def __init__(self, concurrency: int, slots_dir: Path | None = None) -> None:
         self._context = PasswordHash(
             (
                 Argon2Hasher(
@@ -55,12 +94,21 @@ class PasswordHasher:
             )
         )
         self._limiter = anyio.CapacityLimiter(concurrency)
+        self._slots = HashSlots(slots_dir, concurrency) if slots_dir is not None else None
         # Verified against when the e-mail is unknown, so that case costs the same as a wrong
         # password and timing does not reveal which accounts exist.
         self._dummy_hash = self._context.hash(secrets.token_urlsafe(32))
 
     async def hash(self, password: str) -> str:
-        return await anyio.to_thread.run_sync(self._context.hash, password, limiter=self._limiter)
+        return await anyio.to_thread.run_sync(self._hash_sync, password, limiter=self._limiter)
+
+    def _hash_sync(self, password: str) -> str:
+        slot = self._slots.acquire() if self._slots is not None else None
+        try:
+            return self._context.hash(password)
+        finally:
+            if slot is not None:
+                HashSlots.release(slot)
 
     async def verify(self, password: str, hashed: str | None) -> tuple[bool, str | None]:
         """(matches, a re-hash when the stored parameters are outdated).
@@ -72,6 +120,14 @@ class PasswordHasher:
         )
 
     def _verify_sync(self, password: str, hashed: str | None) -> tuple[bool, str | None]:
+        slot = self._slots.acquire() if self._slots is not None else None
+        try:
+            return self._verify_unbounded(password, hashed)
+        finally:
+            if slot is not None:
+                HashSlots.release(slot)
+
+    def _verify_unbounded(self, password: str, hashed: str | None) -> tuple[bool, str | None]:
         if hashed is None:
             self._context.verify(password, self._dummy_hash)
             return False, None

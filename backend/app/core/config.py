@@ -60,8 +60,9 @@ class Settings(BaseSettings):
     # How long a process reuses a signed-in user's loaded profile (app.auth.deps.ActiveUserCache).
     # Whether the account is still active is checked on every request regardless.
     auth_user_cache_seconds: float = Field(default=2.0, ge=0, le=60)
-    # argon2 hashes computed at once per process. Each takes a core for ~18 ms; leaving one core
-    # free keeps other requests fast while logins are flooding in.
+    # argon2 hashes computed at once by all the API processes sharing DATA_DIR (flock'd slots).
+    # Each takes a core for ~18 ms; leaving one core free keeps other requests fast while logins
+    # are flooding in.
     password_hash_concurrency: int = Field(
         default_factory=lambda: max(1, (os.cpu_count() or 2) - 1), ge=1
     )

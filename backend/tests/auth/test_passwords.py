@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -83,6 +85,39 @@ async def test_no_more_hashes_run_at_once_than_the_configured_concurrency(limit:
 
     hasher._context.hash = counted  # type: ignore[method-assign,assignment]
     await asyncio.gather(*(hasher.hash(f"Password{i}A") for i in range(6)))
+    assert peak == limit
+
+
+@pytest.mark.parametrize("limit", [1, 2])
+async def test_hashers_sharing_a_slot_directory_share_one_bound(limit: int, tmp_path: Path) -> None:
+    """Two API processes on one DATA_DIR, modelled as two hashers: `limit` hashes at once in all."""
+    hashers = [PasswordHasher(concurrency=limit, slots_dir=tmp_path) for _ in range(2)]
+    running = 0
+    peak = 0
+    lock = threading.Lock()
+
+    def counting(inner: Callable[[str], str]) -> Callable[[str], str]:
+        def counted(password: str) -> str:
+            nonlocal running, peak
+            with lock:
+                running += 1
+                peak = max(peak, running)
+            try:
+                time.sleep(0.02)
+                return inner(password)
+            finally:
+                with lock:
+                    running -= 1
+
+        return counted
+
+    for hasher in hashers:
+        hasher._context.hash = counting(hasher._context.hash)  # type: ignore[method-assign,assignment]
+    hashed = await hashers[0].hash("Password0A")
+    work = [hasher.hash(f"Password{i}A") for i in range(4) for hasher in hashers]
+    verifies = [hasher.verify("Password0A", hashed) for hasher in hashers]
+    results = await asyncio.gather(*work, *verifies)
+    assert results[-2:] == [(True, None), (True, None)]
     assert peak == limit
 
 
