@@ -123,8 +123,10 @@ async def _measure(
     pgdata: Path,
     profiler: cProfile.Profile | Any | None,
 ) -> dict[str, float]:
-    for _ in range(50):  # warm caches (statements, pool, pydantic) before measuring
-        await call()
+    # Warm caches (statements, pydantic) and open every pooled connection before measuring:
+    # PostgreSQL forks a backend per connection, and only the backends alive now are counted.
+    for _ in range(10):
+        await asyncio.gather(*(call() for _ in range(concurrency)))
     remaining = requests
     errors = 0
 
