@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 SECRET = os.environ["FLOOR_JWT_SECRET"]
 DSN = os.environ["FLOOR_DATABASE_URL"]
+POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "20"))
 
 _LIST = """
 SELECT e.id, e.situation, e.emotions, e.intensity::float8 AS intensity, e.notes,
@@ -108,8 +109,9 @@ class _NoResetConnection(asyncpg.Connection):
 
 @asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    # As many connections per worker as the project's pool (DB_POOL_SIZE, 20 by default).
     app.state.pool = await asyncpg.create_pool(
-        DSN, min_size=4, max_size=10, connection_class=_NoResetConnection
+        DSN, min_size=4, max_size=POOL_SIZE, connection_class=_NoResetConnection
     )
     yield
     await app.state.pool.close()
