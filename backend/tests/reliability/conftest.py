@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,16 +10,20 @@ import pytest
 
 from app.core.embedded_pg import EmbeddedPostgres
 from tests.fakes.fixtures import fake_gemini  # noqa: F401
-from tests.reliability.processes import Processes, processes
+from tests.reliability.processes import Processes, private_temp_dir, processes
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Iterator[Path]:
+def data_dir() -> Iterator[Path]:
     """A DATA_DIR whose embedded PostgreSQL (if a process started one) is stopped afterwards."""
-    path = tmp_path / "data"
-    yield path
-    # Runs after `procs` is torn down (fixtures unwind in reverse order of request).
-    EmbeddedPostgres(path / "pg-embedded").stop()
+    root = private_temp_dir("emotionviz-reliability-")
+    path = root / "data"
+    try:
+        yield path
+    finally:
+        # Runs after `procs` is torn down (fixtures unwind in reverse order of request).
+        EmbeddedPostgres(path / "pg-embedded").stop()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture

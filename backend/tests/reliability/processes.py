@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -33,6 +34,16 @@ _SCRUBBED = (
     "PROMETHEUS_MULTIPROC_DIR",
     "JWT_SECRET_KEY",
 )
+
+
+def private_temp_dir(prefix: str) -> Path:
+    """A temporary directory outside pytest's basetemp.
+
+    The embedded PostgreSQL runs as another account and must traverse to its data directory;
+    any pytest starting on the machine resets /tmp/pytest-of-<user> to 0700, which would lock
+    it out in the middle of a test.
+    """
+    return Path(tempfile.mkdtemp(prefix=prefix))
 
 
 def free_port() -> int:

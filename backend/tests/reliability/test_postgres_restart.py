@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import time
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 
@@ -35,47 +41,22 @@ async def test_database_outage_gives_fast_503s_and_the_service_recovers_alone(
     procs.serve("api", port, env)
     postgres = EmbeddedPostgres(data_dir / "pg-embedded")
 
-    phase = "before"
-    samples: list[tuple[str, float, Timed]] = []  # (phase, start time, outcome)
-    stop = asyncio.Event()
-
     async with httpx.AsyncClient(timeout=40) as client:
         headers = await register(client, base)
-
-        async def traffic(number: int) -> None:
-            for i in range(MAX_REQUESTS_PER_CLIENT):
-                if stop.is_set():
-                    return
-                started_in, started_at = phase, time.monotonic()
-                if i % 2:
-                    outcome = await timed(client, "GET", f"{base}/api/v1/entries", headers=headers)
-                else:
-                    body = entry_body(f"client {number} write {i}")
-                    outcome = await timed(
-                        client, "POST", f"{base}/api/v1/entries", json=body, headers=headers
-                    )
-                # Label by the phase the request both started and ended in, else "transition".
-                label = started_in if started_in == phase else "transition"
-                samples.append((label, started_at, outcome))
-                await asyncio.sleep(0.01)
-
-        tasks = [asyncio.create_task(traffic(n)) for n in range(CLIENTS)]
-        try:
+        async with traffic(client, base, headers) as load:
             await asyncio.sleep(1.5)
-            phase = "stopping"
+            load.phase = "stopping"
             await asyncio.to_thread(postgres.stop)
-            phase = "down"
+            load.phase = "down"
             await asyncio.sleep(DOWN_SECONDS)
-            phase = "starting"
+            load.phase = "starting"
             await asyncio.to_thread(postgres.start)
             started_at = time.monotonic()
-            phase = "after"
+            load.phase = "after"
             await _wait_for_success(client, base, headers, RECOVERY_BOUND_SECONDS)
             recovery_seconds = time.monotonic() - started_at
             await asyncio.sleep(1.5)
-        finally:
-            stop.set()
-            await asyncio.gather(*tasks)
+        samples = load.samples
 
         # The in-process worker took a job queued after the outage without its periodic recheck.
         job_seconds = await _run_one_visualization(client, base, headers)
@@ -110,6 +91,105 @@ async def test_database_outage_gives_fast_503s_and_the_service_recovers_alone(
         recovery_seconds_after_start=round(recovery_seconds, 2),
         visualization_after_outage_seconds=round(job_seconds, 1),
     )
+
+
+async def test_a_crashed_postgres_backend_gives_503s_never_500s(
+    data_dir: Path, procs: Processes
+) -> None:
+    """SIGKILL of one server process: PostgreSQL drops every connection and runs crash recovery.
+
+    Requests in flight see "terminating connection because of crash of another server process"
+    and new ones "the database system is in recovery mode"; both must be 503s.
+    """
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    procs.serve("api", port, process_env(data_dir))
+    postgres = EmbeddedPostgres(data_dir / "pg-embedded")
+
+    async with httpx.AsyncClient(timeout=40) as client:
+        headers = await register(client, base)
+        async with traffic(client, base, headers) as load:
+            await asyncio.sleep(1.0)
+            victim = await _busy_backend(postgres.libpq_url())
+            load.phase = "crash"
+            os.kill(victim, signal.SIGKILL)
+            crashed_at = time.monotonic()
+            await _wait_for_success(client, base, headers, RECOVERY_BOUND_SECONDS)
+            recovery_seconds = time.monotonic() - crashed_at
+            load.phase = "after"
+            await asyncio.sleep(1.5)
+
+    statuses = Counter(o.status for _, _, o in load.samples)
+    assert set(statuses) <= {200, 201, 503}, statuses
+    assert {o.code for _, _, o in load.samples if o.status == 503} <= {"SERVICE_UNAVAILABLE"}
+    assert max(o.seconds for _, _, o in load.samples) < FAIL_FAST_BOUND_SECONDS * 2
+    after = [o for label, _, o in load.samples if label == "after"]
+    assert after
+    assert all(o.status in (200, 201) for o in after), Counter(o.status for o in after)
+    assert (
+        "terminating any other active server processes"
+        in (data_dir / "pg-embedded" / "server.log").read_text()
+    )
+    report(
+        "postgres_backend_crash",
+        requests=len(load.samples),
+        statuses={str(k): v for k, v in statuses.items()},
+        recovery_seconds=round(recovery_seconds, 2),
+    )
+
+
+async def _busy_backend(url: str) -> int:
+    """The pid of a server process serving the API (application_name 'emotionviz')."""
+    conn = await asyncpg.connect(url)
+    try:
+        pids = await conn.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = 'emotionviz'"
+        )
+    finally:
+        await conn.close()
+    assert pids, "the API holds no connection"
+    return int(pids[0]["pid"])
+
+
+@dataclass
+class Traffic:
+    """Requests of the clients, labelled with the phase of the experiment they fell in."""
+
+    phase: str = "before"
+    samples: list[tuple[str, float, Timed]] = field(default_factory=list)
+
+
+@asynccontextmanager
+async def traffic(
+    client: httpx.AsyncClient, base: str, headers: dict[str, str]
+) -> AsyncIterator[Traffic]:
+    """CLIENTS loops alternating POST and GET /entries until the block ends (bounded in count)."""
+    load = Traffic()
+    stop = asyncio.Event()
+
+    async def one_client(number: int) -> None:
+        for i in range(MAX_REQUESTS_PER_CLIENT):
+            if stop.is_set():
+                return
+            started_in, started_at = load.phase, time.monotonic()
+            if i % 2:
+                outcome = await timed(client, "GET", f"{base}/api/v1/entries", headers=headers)
+            else:
+                body = entry_body(f"client {number} write {i}")
+                outcome = await timed(
+                    client, "POST", f"{base}/api/v1/entries", json=body, headers=headers
+                )
+            # Labelled by the phase the request both started and ended in, else "transition".
+            label = started_in if started_in == load.phase else "transition"
+            load.samples.append((label, started_at, outcome))
+            await asyncio.sleep(0.01)
+
+    tasks = [asyncio.create_task(one_client(n)) for n in range(CLIENTS)]
+    try:
+        yield load
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks)
 
 
 async def _wait_for_success(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -21,13 +22,19 @@ from websockets.asyncio.client import connect
 
 from app.core.db import Database, create_engine
 from app.core.embedded_pg import EmbeddedPostgres
-from app.core.migrate import upgrade
 from tests.conftest import make_settings
 from tests.fakes.fixtures import FAKE_GEMINI_KEY
 from tests.fakes.gemini import FakeGemini
 from tests.reliability.client import entry_body, register, report
 from tests.reliability.jobs import analysis_calls, outcomes, wait_until_terminal
-from tests.reliability.processes import Proc, free_port, process_env, processes
+from tests.reliability.processes import (
+    Proc,
+    free_port,
+    private_temp_dir,
+    process_env,
+    processes,
+    wait_ready,
+)
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 
@@ -45,12 +52,13 @@ class Cluster:
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    root = tmp_path_factory.mktemp("scale-out")
+def cluster() -> Iterator[Cluster]:
+    root = private_temp_dir("emotionviz-scale-out-")
     postgres = EmbeddedPostgres(root / "pg")
-    url = postgres.start()
     try:
-        upgrade(url)
+        # Left unmigrated: the four processes start at once and migrate it under Alembic's lock,
+        # as replicas would against a fresh managed database.
+        url = postgres.start()
         with FakeGemini.running() as fake, processes(root / "logs") as procs:
             fake.latency = 0.3  # long enough for a WebSocket to watch the job's progress
 
@@ -74,12 +82,16 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
                 )
 
             ports = free_port(), free_port()
-            for n, port in enumerate(ports):
-                procs.serve(f"api-{n}", port, env(f"api-{n}"))
+            apis = [
+                procs.spawn(f"api-{n}", ["serve", "--port", str(port)], env(f"api-{n}"))
+                for n, port in enumerate(ports)
+            ]
             workers = (
                 procs.worker("worker-0", env("worker-0")),
                 procs.worker("worker-1", env("worker-1")),
             )
+            for api, port in zip(apis, ports, strict=True):
+                wait_ready(api, port)
             yield Cluster(
                 apis=(f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}"),
                 workers=workers,
@@ -88,6 +100,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             )
     finally:
         postgres.stop()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.mark.skipif(
@@ -159,6 +172,7 @@ async def test_jobs_run_once_and_progress_reaches_the_other_api(cluster: Cluster
     assert image.status_code == 200
     assert image.headers["content-type"] == "image/png"
 
+    assert all(worker.alive() for worker in cluster.workers)
     assert {row.status for row in rows.values()} == {"completed"}
     assert all(row.attempts == 1 for row in rows.values())
     assert all(seen.completed[job_id] == 1 for job_id in ids)
