@@ -26,6 +26,8 @@ async def test_entries_acknowledged_before_a_kill_are_readable_after_restart(
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = process_env(data_dir)
+    # The JWT secret is generated under DATA_DIR, so the token must outlive the process.
+    del env["JWT_SECRET_KEY"]
     api = procs.serve("api", port, env)
 
     acknowledged: dict[str, str] = {}  # entry id -> situation
