@@ -96,7 +96,8 @@ def get_database(conn: HTTPConnection) -> Database:
 
 
 async def get_session(conn: HTTPConnection) -> AsyncIterator[AsyncSession]:
-    """One transaction per request: commit when the handler returns, roll back if it raises."""
+    """One transaction per request: commit when the handler returns (before the response is
+    sent, see SessionDep), roll back if it raises."""
     async with get_database(conn).sessionmaker() as session:
         try:
             yield session
@@ -107,5 +108,8 @@ async def get_session(conn: HTTPConnection) -> AsyncIterator[AsyncSession]:
             await session.commit()
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# scope="function": the commit runs when the handler returns, *before* the response is sent.
+# FastAPI's default ("request") would send the 201 first and commit afterwards, so a failed
+# commit (crash, lost connection) could leave the client holding an acknowledgement for nothing.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 DatabaseDep = Annotated[Database, Depends(get_database)]

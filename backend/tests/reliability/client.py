@@ -38,15 +38,15 @@ def entry_body(situation: str) -> dict[str, Any]:
 class Timed:
     status: int | None  # None: no HTTP answer (connection refused, reset, timed out)
     seconds: float
-    code: str | None = None  # the envelope's error code, if any
+    code: str | None = None  # the envelope's error code, or the client's error without answer
 
 
 async def timed(client: httpx.AsyncClient, method: str, url: str, **kwargs: Any) -> Timed:
     started = time.perf_counter()
     try:
         response = await client.request(method, url, **kwargs)
-    except httpx.HTTPError:
-        return Timed(None, time.perf_counter() - started)
+    except httpx.HTTPError as exc:
+        return Timed(None, time.perf_counter() - started, type(exc).__name__)
     elapsed = time.perf_counter() - started
     code = None
     if response.status_code >= 400:

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core.embedded_pg import EmbeddedPostgres
 from tests.fakes.fixtures import fake_gemini  # noqa: F401
-from tests.reliability.processes import Processes, private_temp_dir, processes
+from tests.reliability.processes import Processes, private_temp_dir, processes, stop_postgres
 
 
 @pytest.fixture
@@ -22,7 +21,7 @@ def data_dir() -> Iterator[Path]:
         yield path
     finally:
         # Runs after `procs` is torn down (fixtures unwind in reverse order of request).
-        EmbeddedPostgres(path / "pg-embedded").stop()
+        stop_postgres(path / "pg-embedded")
         shutil.rmtree(root, ignore_errors=True)
 
 

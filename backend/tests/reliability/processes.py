@@ -21,6 +21,8 @@ from pathlib import Path
 
 import httpx
 
+from app.core.embedded_pg import EmbeddedPostgres
+
 EMOTIONVIZ = str(Path(sys.executable).with_name("emotionviz"))
 JWT_SECRET = "reliability-secret-" + "r" * 40
 # Variables of the developer's shell or of the test harness that must not leak into a process.
@@ -44,6 +46,16 @@ def private_temp_dir(prefix: str) -> Path:
     it out in the middle of a test.
     """
     return Path(tempfile.mkdtemp(prefix=prefix))
+
+
+def stop_postgres(pgdata: Path) -> None:
+    """Stop an embedded PostgreSQL cleanly, or at once if it will not stop (stuck in recovery)."""
+    try:
+        EmbeddedPostgres(pgdata).stop()
+    except RuntimeError:
+        with suppress(OSError, ValueError, IndexError):
+            postmaster = int((pgdata / "postmaster.pid").read_text().split()[0])
+            os.kill(postmaster, signal.SIGQUIT)  # PostgreSQL's "immediate" shutdown
 
 
 def free_port() -> int:

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.core.config import Settings
 from app.core.db import Database
 from app.models import EmotionEntry, Visualization
 from tests.conftest import UserFactory
@@ -81,7 +80,6 @@ async def test_jobs_survive_random_worker_kills_and_finish_exactly_once(
     tmp_path: Path,
     procs: Processes,
     pg_url: str,
-    settings: Settings,
     committed_db: Database,
     committed_users: UserFactory,
     fake_gemini: FakeGemini,
