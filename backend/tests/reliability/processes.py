@@ -107,6 +107,9 @@ class Proc:
         self.popen.wait(timeout=30)
 
     def kill_group(self) -> None:
+        if not self.alive():
+            # Already reaped: its pid, and so its group id, may belong to another process now.
+            return
         with suppress(ProcessLookupError, PermissionError):
             os.killpg(self.pid, signal.SIGKILL)
         with suppress(subprocess.TimeoutExpired):
