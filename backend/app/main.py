@@ -7,14 +7,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
 from app.ai.factory import build_provider
 from app.ai.protocol import AIProvider
+from app.analytics.router import router as analytics_router
 from app.auth.router import router as auth_router
 from app.catalog.router import router as catalog_router
 from app.core.config import APP_VERSION, Settings, get_settings
+from app.core.cors import EnvelopeCORSMiddleware
 from app.core.db import Database, create_engine
 from app.core.envelope import ERROR_RESPONSES
 from app.core.handlers import install_exception_handlers
@@ -54,6 +55,7 @@ def api_router() -> APIRouter:
     router.include_router(visualizations_router)
     router.include_router(media_router)
     router.include_router(ws_router)
+    router.include_router(analytics_router)
     return router
 
 
@@ -116,7 +118,7 @@ def create_app(
     app.add_middleware(BodySizeLimitMiddleware, max_body_size=settings.max_body_size)
     app.add_middleware(RateLimitMiddleware, limiter=app.state.limiter, tokens=app.state.tokens)
     app.add_middleware(
-        CORSMiddleware,
+        EnvelopeCORSMiddleware,
         allow_origins=settings.allowed_origins,
         allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
         allow_headers=["Authorization", "Content-Type", "X-Request-ID"],

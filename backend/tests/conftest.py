@@ -44,6 +44,20 @@ from app.models import User  # noqa: E402
 TEST_JWT_SECRET = "test-secret-" + "x" * 40
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Each run gets its own tmp_path root. The shared /tmp/pytest-of-<user> is re-chmodded to 0700
+    # by every pytest start, which would cut off the embedded PostgreSQL (running as its own
+    # account) of another run in progress; a private root is never touched by anyone else.
+    if config.option.basetemp is None:
+        config.option.basetemp = str(_SANDBOX / "pytest-tmp")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    import shutil
+
+    shutil.rmtree(_SANDBOX, ignore_errors=True)
+
+
 def _create_scratch_database(server_url: str) -> tuple[str, str]:
     """On an external server, work in a throw-away database so nothing there is touched."""
     import asyncio

@@ -64,6 +64,8 @@ def create_engine(settings: Settings, **overrides: Any) -> AsyncEngine:
         # A restarted PostgreSQL leaves dead sockets in the pool; ping before use to recover.
         "pool_pre_ping": True,
         "pool_recycle": 1800,
+        # Bound values (password hashes, journal text) stay out of SQL logs and error messages.
+        "hide_parameters": True,
         "connect_args": {
             "timeout": settings.db_connect_timeout_seconds,
             "command_timeout": settings.db_statement_timeout_ms / 1000,

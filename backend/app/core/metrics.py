@@ -35,7 +35,10 @@ AI_LATENCY = Histogram(
     "ai_call_duration_seconds", "AI call latency.", ["provider", "kind"], buckets=AI_BUCKETS
 )
 JOB_DURATION = Histogram(
-    "job_duration_seconds", "Visualization job run time.", ["outcome"], buckets=AI_BUCKETS
+    "job_duration_seconds",
+    "Visualization job run time by outcome: completed, retry, failed, lease_lost, released.",
+    ["outcome"],
+    buckets=AI_BUCKETS,
 )
 RATE_LIMITED = Counter("rate_limited_total", "Requests refused by a rate limit.", ["scope"])
 

@@ -17,7 +17,12 @@ _QUEUE_DEPTH = text(
 )
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}},
+)
 async def metrics(db: DatabaseDep) -> Response:
     depth = {"pending": 0, "processing": 0}
     try:

@@ -12,6 +12,7 @@ import functools
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.errors import AIProviderError
+from app.core.metrics import JOB_DURATION
 from app.jobs import events, queue
 from app.jobs.listener import PgListener, listener_dsn
 
@@ -182,25 +184,38 @@ class Worker:
             await self._record_failure(job, "Generation was interrupted too many times.", False)
             return
         heartbeat = asyncio.create_task(self._heartbeat(job, asyncio.current_task()))
+        started = time.monotonic()
+        outcome = "completed"
         try:
             await self.handler(JobContext(job, self.worker_id, self.database))
         except asyncio.CancelledError:
             if job.id in self._lost:
+                outcome = "lease_lost"
                 log.warning("job lease lost; abandoning", extra={"job_id": str(job.id)})
                 return
+            outcome = "released"
             await asyncio.shield(self._release(job))
             raise
         except LeaseLost:
+            outcome = "lease_lost"
             log.warning("job lease lost; abandoning", extra={"job_id": str(job.id)})
         except AIProviderError as exc:
+            outcome = self._failure_outcome(job, exc.retryable)
             await self._record_failure(job, exc.message, exc.retryable)
         except PermanentJobError as exc:
+            outcome = "failed"
             await self._record_failure(job, str(exc), False)
         except Exception:
+            outcome = self._failure_outcome(job, True)
             log.exception("job failed unexpectedly", extra={"job_id": str(job.id)})
             await self._record_failure(job, UNEXPECTED_FAILURE, True)
         finally:
             heartbeat.cancel()
+            JOB_DURATION.labels(outcome).observe(time.monotonic() - started)
+
+    @staticmethod
+    def _failure_outcome(job: queue.ClaimedJob, retryable: bool) -> str:
+        return "retry" if retryable and not job.is_last_attempt else "failed"
 
     async def _heartbeat(self, job: queue.ClaimedJob, runner: asyncio.Task[None] | None) -> None:
         interval = max(self.lease_seconds / 3, 0.2)

@@ -123,11 +123,9 @@ def test_media_store_writes_atomically_and_prunes_other_formats(tmp_path: Path) 
         store.write_atomic("../escape.png", b"x")
 
 
-async def test_deleting_an_entry_removes_its_images_only_after_commit(
-    users: UserFactory, settings: Settings, store: MediaStore
-) -> None:
-    from app.entries.service import delete_entry
-
+async def _entry_with_stored_image(
+    users: UserFactory, store: MediaStore
+) -> tuple[EmotionEntry, str]:
     user = await users.create()
     entry = EmotionEntry(user_id=user.id, situation="s", emotions=["joy"], intensity=Decimal("0.1"))
     users.session.add(entry)
@@ -137,6 +135,15 @@ async def test_deleting_an_entry_removes_its_images_only_after_commit(
     await users.session.flush()
     key = f"visualizations/{visualization.id}/image.png"
     store.write_atomic(key, b"png")
+    return entry, key
+
+
+async def test_deleting_an_entry_removes_its_images_only_after_commit(
+    users: UserFactory, settings: Settings, store: MediaStore
+) -> None:
+    from app.entries.service import delete_entry
+
+    entry, key = await _entry_with_stored_image(users, store)
     keep = _stored_key(store)
 
     await delete_entry(users.session, entry, store)
@@ -152,15 +159,7 @@ async def test_a_rolled_back_entry_delete_keeps_its_images(
 ) -> None:
     from app.entries.service import delete_entry
 
-    user = await users.create()
-    entry = EmotionEntry(user_id=user.id, situation="s", emotions=["joy"], intensity=Decimal("0.1"))
-    users.session.add(entry)
-    await users.session.flush()
-    visualization = Visualization(entry_id=entry.id, user_id=user.id)
-    users.session.add(visualization)
-    await users.session.flush()
-    key = f"visualizations/{visualization.id}/image.png"
-    store.write_atomic(key, b"png")
+    entry, key = await _entry_with_stored_image(users, store)
 
     await delete_entry(users.session, entry, store)
     await users.session.rollback()

@@ -1,0 +1,185 @@
+"""API2:2023 Broken Authentication: forged, expired and orphaned tokens; login that leaks nothing.
+
+Every forged token is tried on an HTTP route and on the WebSocket; each is made with the real
+claims of a real, active user, so only the property under test is wrong.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import delete, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import User
+from tests.conftest import TEST_JWT_SECRET
+from tests.security.conftest import (
+    API,
+    Party,
+    assert_refused,
+    insert_entry,
+    insert_visualization,
+    websocket_call,
+)
+
+
+def _b64(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+def _claims(user_id: uuid.UUID, **changes: Any) -> dict[str, Any]:
+    now = int(time.time())
+    claims: dict[str, Any] = {
+        "sub": str(user_id),
+        "iat": now,
+        "exp": now + 600,
+        "jti": uuid.uuid4().hex,
+        "type": "access",
+    }
+    claims.update(changes)
+    return {k: v for k, v in claims.items() if v is not None}
+
+
+def _alg_none(user_id: uuid.UUID) -> str:
+    return f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(_claims(user_id))}."
+
+
+def _alg_none_with_a_signature(user_id: uuid.UUID) -> str:
+    header, payload = _b64({"alg": "None", "typ": "JWT"}), _b64(_claims(user_id))
+    genuine = jwt.encode(_claims(user_id), TEST_JWT_SECRET, algorithm="HS256").split(".")[2]
+    return f"{header}.{payload}.{genuine}"
+
+
+FORGERIES: dict[str, Callable[[uuid.UUID], str]] = {
+    "alg none": _alg_none,
+    "alg None keeping a signature": _alg_none_with_a_signature,
+    "wrong key": lambda uid: jwt.encode(_claims(uid), "another-secret-" + "y" * 40, "HS256"),
+    "expired": lambda uid: jwt.encode(
+        _claims(uid, iat=int(time.time()) - 7200, exp=int(time.time()) - 3600),
+        TEST_JWT_SECRET,
+        "HS256",
+    ),
+    "no exp": lambda uid: jwt.encode(_claims(uid, exp=None), TEST_JWT_SECRET, "HS256"),
+    "HS512 with the right secret": lambda uid: jwt.encode(_claims(uid), TEST_JWT_SECRET, "HS512"),
+    "not an access token": lambda uid: jwt.encode(
+        _claims(uid, type="refresh"), TEST_JWT_SECRET, "HS256"
+    ),
+    "subject is not a user id": lambda uid: jwt.encode(
+        _claims(uid, sub="admin"), TEST_JWT_SECRET, "HS256"
+    ),
+    "payload swapped under a genuine signature": lambda uid: ".".join(
+        [
+            jwt.encode(_claims(uid), TEST_JWT_SECRET, "HS256").split(".")[0],
+            _b64(_claims(uuid.uuid4())),
+            jwt.encode(_claims(uid), TEST_JWT_SECRET, "HS256").split(".")[2],
+        ]
+    ),
+    "garbage": lambda uid: "not-a-jwt",
+}
+
+
+@pytest.mark.parametrize("forgery", list(FORGERIES))
+@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")  # the HS512 forgery
+async def test_forged_tokens_are_refused_on_http_and_websocket(
+    forgery: str,
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    owner: Party,
+) -> None:
+    token = FORGERIES[forgery](owner.user.id)
+    visualization = await insert_visualization(db, await insert_entry(db, owner.user))
+
+    response = await client.get(f"{API}/auth/me", headers={"Authorization": f"Bearer {token}"})
+    socket = await websocket_call(
+        app, f"{API}/ws/visualizations/{visualization.id}", f"token={token}"
+    )
+
+    assert_refused(response, 401, "UNAUTHORIZED")
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert (socket.close_code, socket.messages) == (1008, [])
+    # The genuine token of the same user works: only the forged property was wrong.
+    assert (await client.get(f"{API}/auth/me", headers=owner.headers)).status_code == 200
+
+
+async def test_token_of_a_deleted_user_is_refused(
+    client: httpx.AsyncClient, db: AsyncSession, owner: Party
+) -> None:
+    await db.execute(delete(User).where(User.id == owner.user.id))
+    await db.flush()
+
+    assert_refused(await client.get(f"{API}/entries", headers=owner.headers), 401, "UNAUTHORIZED")
+
+
+async def test_token_of_an_inactive_user_is_refused(
+    client: httpx.AsyncClient, db: AsyncSession, owner: Party
+) -> None:
+    assert (await client.get(f"{API}/entries", headers=owner.headers)).status_code == 200
+    await db.execute(update(User).where(User.id == owner.user.id).values(is_active=False))
+    await db.flush()
+
+    assert_refused(await client.get(f"{API}/entries", headers=owner.headers), 401, "UNAUTHORIZED")
+    assert_refused(
+        await client.post(f"{API}/auth/refresh", headers=owner.headers), 401, "UNAUTHORIZED"
+    )
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    ["", "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Token {token}", "bearer{token}"],
+)
+async def test_malformed_authorization_headers_are_refused(
+    authorization: str, client: httpx.AsyncClient, owner: Party
+) -> None:
+    headers = {"Authorization": authorization.format(token=owner.token)}
+    assert_refused(await client.get(f"{API}/auth/me", headers=headers), 401, "UNAUTHORIZED")
+
+
+async def test_a_token_in_the_query_string_does_not_authenticate_http_routes(
+    client: httpx.AsyncClient, owner: Party
+) -> None:
+    # Only the WebSocket takes ?token= (browsers cannot set its headers); URLs end up in logs.
+    response = await client.get(f"{API}/auth/me", params={"token": owner.token})
+    assert_refused(response, 401, "UNAUTHORIZED")
+
+
+def _comparable(response: httpx.Response) -> tuple[int, dict[str, Any], dict[str, str]]:
+    body = response.json()
+    body.pop("meta")
+    headers = {
+        k: v
+        for k, v in response.headers.items()
+        if k not in {"x-request-id", "date", "content-length"}
+    }
+    return response.status_code, body, headers
+
+
+async def test_unknown_email_and_wrong_password_cannot_be_told_apart(
+    client: httpx.AsyncClient,
+) -> None:
+    email = f"known-{uuid.uuid4().hex[:8]}@example.com"
+    registered = await client.post(
+        f"{API}/auth/register",
+        json={"email": email, "password": "Correct-Horse-9", "name": "Known"},
+    )
+    assert registered.status_code == 201
+
+    wrong_password = await client.post(
+        f"{API}/auth/login", json={"email": email, "password": "Wrong-Horse-9"}
+    )
+    unknown_email = await client.post(
+        f"{API}/auth/login",
+        json={"email": f"nobody-{uuid.uuid4().hex[:8]}@example.com", "password": "Wrong-Horse-9"},
+    )
+
+    assert_refused(wrong_password, 401, "UNAUTHORIZED")
+    assert _comparable(wrong_password) == _comparable(unknown_email)
