@@ -64,7 +64,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             FakeGemini.running() as fake,
             processes(tmp_path_factory.mktemp("scale-out-logs")) as procs,
         ):
-            fake.latency = 0.3  # long enough for a WebSocket to watch the job's progress
+            fake.latency = 0.5  # long enough for a WebSocket to watch the job's progress
 
             def env(name: str) -> dict[str, str]:
                 limits = (
