@@ -124,7 +124,8 @@ def get_database(conn: HTTPConnection) -> Database:
 
 
 async def get_session(conn: HTTPConnection) -> AsyncIterator[AsyncSession]:
-    """One transaction per request: commit when the handler returns, roll back if it raises."""
+    """One transaction per request: commit when the handler returns (before the response is
+    sent, see SessionDep), roll back if it raises."""
     async with get_database(conn).sessionmaker() as session:
         try:
             yield session
@@ -135,8 +136,9 @@ async def get_session(conn: HTTPConnection) -> AsyncIterator[AsyncSession]:
             await session.commit()
 
 
-# scope="function": the transaction commits when the route returns, before the response is
-# serialised and sent. So a failed commit is an error answer, never a 201 for lost data, and the
-# pooled connection is back in the pool while the response is still being written.
+# scope="function": the commit runs when the handler returns, *before* the response is sent.
+# FastAPI's default ("request") would send the 201 first and commit afterwards, so a failed
+# commit (crash, lost connection) could leave the client holding an acknowledgement for nothing;
+# it also kept the pooled connection checked out while the response was serialised and written.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 DatabaseDep = Annotated[Database, Depends(get_database)]

@@ -12,6 +12,8 @@ API (see `tests/fakes/fixtures.py` for the pytest fixtures built on it):
   IMAGE requests, else an intake / summary / analysis answer chosen by the response schema).
 - `fake.requests` lists what arrived (`RecordedRequest`: model, api_version, headers, body,
   `prompt`, `system`, `generation_config`, `response_schema`).
+- `fake.latency = seconds` delays every reply that has no delay of its own (slow or hanging
+  Gemini for the reliability suite; replies are released at once when the fake shuts down).
 - `fake.snake_case = True` sends answers with snake_case keys; `fake.valid_keys = {...}` makes
   any other key fail as Google does (400 API_KEY_INVALID); no key at all is 401.
 - Paths: /v1beta/models/{model}:generateContent and /v1/...; anything else is a Google-style 404.
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 from collections import deque
 from collections.abc import Iterator
@@ -95,6 +98,13 @@ class RecordedRequest:
         return "IMAGE" in (self.generation_config.get("responseModalities") or [])
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client killed mid-request (the worker-kill tests) is expected, not worth a traceback.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class FakeGemini:
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -102,6 +112,7 @@ class FakeGemini:
         self._closing = threading.Event()
         self.requests: list[RecordedRequest] = []
         self.snake_case = False
+        self.latency = 0.0
         self.valid_keys: set[str] | None = None
         self._server: ThreadingHTTPServer | None = None
 
@@ -179,7 +190,8 @@ class FakeGemini:
                     body=body,
                 )
                 reply = fake._reply_for(recorded)
-                if reply.delay_seconds and fake._closing.wait(reply.delay_seconds):
+                delay = reply.delay_seconds or fake.latency
+                if delay and fake._closing.wait(delay):
                     return
                 self._send(reply)
 
@@ -210,7 +222,7 @@ class FakeGemini:
     @contextmanager
     def running(cls) -> Iterator[FakeGemini]:
         fake = cls()
-        server = ThreadingHTTPServer(("127.0.0.1", 0), fake._handler())
+        server = _QuietServer(("127.0.0.1", 0), fake._handler())
         server.daemon_threads = True
         fake._server = server
         thread = threading.Thread(
