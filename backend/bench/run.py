@@ -12,6 +12,7 @@ login interference and each worker's resident memory.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import signal
@@ -21,7 +22,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import IO
 
+import asyncpg
 import httpx
 import psutil
 
@@ -36,6 +39,8 @@ ENTRY = {
     "intensity": 0.7,
     "notes": "benchmark",
 }
+# What the POST scenario sends; told apart by its notes so it can be removed between runs.
+POSTED = {**ENTRY, "notes": "benchmark-post"}
 
 
 def free_port() -> int:
@@ -77,6 +82,54 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def start_floor(
+    data_dir: Path, env: dict[str, str], port: int, workers: int, log: IO[bytes]
+) -> subprocess.Popen[bytes]:
+    floor_env = {
+        **env,
+        "FLOOR_JWT_SECRET": (data_dir / "secret").read_text().strip(),
+        "FLOOR_DATABASE_URL": EmbeddedPostgres(data_dir / "pg-embedded").libpq_url(),
+    }
+    return subprocess.Popen(
+        [
+            str(BIN / "uvicorn"),
+            "bench.floor_app:app",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+            "--timeout-worker-healthcheck",
+            "30",
+        ],
+        cwd=BACKEND,
+        env=floor_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def wait_floor(floor_base: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{floor_base}/api/v1/entries", timeout=2)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    raise SystemExit("the floor app did not come up")
+
+
+async def drop_posted_entries(database_url: str) -> None:
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute("DELETE FROM emotion_entries WHERE notes = $1", POSTED["notes"])
+    finally:
+        await conn.close()
 
 
 def seed(base: str) -> str:
@@ -172,80 +225,33 @@ def main() -> None:
     try:
         wait_ready(f"{base}/health/ready", server)
         token = seed(base)
-        get_url, post_body = "/api/v1/entries?limit=50", json.dumps(ENTRY)
+        floor = start_floor(data_dir, env, floor_port, args.workers, log)
+        wait_floor(floor_base)
+        database = EmbeddedPostgres(data_dir / "pg-embedded").libpq_url()
         # name -> (path, body for POST or None for GET)
         scenarios: dict[str, tuple[str, str | None]] = {
-            "GET /api/v1/entries?limit=50": (get_url, None),
-            "POST /api/v1/entries": ("/api/v1/entries", post_body),
+            "GET /api/v1/entries?limit=50": ("/api/v1/entries?limit=50", None),
+            "POST /api/v1/entries": ("/api/v1/entries", json.dumps(POSTED)),
         }
-        project = {}
+        project: dict[str, wrk.WrkResult] = {}
+        floor_results: dict[str, wrk.WrkResult] = {}
         for name, (path, body) in scenarios.items():
-            wrk.run(
-                f"{base}{path}",
-                token=token,
-                connections=args.connections,
-                duration=2,
-                post_body=body,
-            )  # warm-up
-            project[name] = wrk.run(
-                f"{base}{path}",
-                token=token,
-                connections=args.connections,
-                duration=args.duration,
-                post_body=body,
-            )
+            for target, into in ((base, project), (floor_base, floor_results)):
+                # Both sides see the same table: the 50 seeded entries, never the thousands an
+                # earlier POST run added (they would make the GET's count dearer for one side).
+                asyncio.run(drop_posted_entries(database))
+                for duration in (2, args.duration):  # warm-up, then the measured run
+                    into[name] = wrk.run(
+                        f"{target}{path}",
+                        token=token,
+                        connections=args.connections,
+                        duration=duration,
+                        post_body=body,
+                    )
+        asyncio.run(drop_posted_entries(database))
         results["project_worker_rss_mb"] = worker_rss_mb(server)
-        results["login_interference"] = login_interference(base, token, args.duration)
-
-        floor_env = {
-            **env,
-            "FLOOR_JWT_SECRET": (data_dir / "secret").read_text().strip(),
-            "FLOOR_DATABASE_URL": EmbeddedPostgres(data_dir / "pg-embedded").libpq_url(),
-        }
-        floor = subprocess.Popen(
-            [
-                str(BIN / "uvicorn"),
-                "bench.floor_app:app",
-                "--port",
-                str(floor_port),
-                "--workers",
-                str(args.workers),
-                "--no-access-log",
-                "--log-level",
-                "warning",
-                "--timeout-worker-healthcheck",
-                "30",
-            ],
-            cwd=BACKEND,
-            env=floor_env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        time.sleep(1)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"{floor_base}/api/v1/entries", timeout=2)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        floor_results = {}
-        for name, (path, body) in scenarios.items():
-            wrk.run(
-                f"{floor_base}{path}",
-                token=token,
-                connections=args.connections,
-                duration=2,
-                post_body=body,
-            )
-            floor_results[name] = wrk.run(
-                f"{floor_base}{path}",
-                token=token,
-                connections=args.connections,
-                duration=args.duration,
-                post_body=body,
-            )
         results["floor_worker_rss_mb"] = worker_rss_mb(floor)
+        results["login_interference"] = login_interference(base, token, args.duration)
     finally:
         if floor is not None:
             stop(floor)
