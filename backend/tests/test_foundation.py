@@ -7,11 +7,15 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from fastapi import APIRouter, FastAPI
+from pydantic import SecretStr
 from sqlalchemy import text
 
 from app.catalog.data import EMOTION_IDS
-from app.core.db import SessionDep
+from app.core.config import Settings
+from app.core.db import Database, SessionDep, create_engine
 from app.core.schemas import RequestModel
+from app.main import create_app
+from tests.conftest import _client_for
 
 _db_probe = APIRouter()
 
@@ -67,24 +71,24 @@ async def test_ready_reports_database_and_ai_checks(client: httpx.AsyncClient) -
     assert body["checks"]["nanobanana_api"] == "not_configured"
 
 
-async def test_ready_is_503_not_ready_when_database_unreachable(settings: object) -> None:
-    from app.core.config import Settings
-    from app.core.db import Database, create_engine
-    from tests.conftest import _client_for
-
-    assert isinstance(settings, Settings)
+@pytest.fixture
+def unreachable_db_app(settings: Settings) -> FastAPI:
+    """The app pointed at a port where no PostgreSQL listens."""
     dead = settings.model_copy(
         update={
-            "database_url": __import__("pydantic").SecretStr(
-                "postgresql+asyncpg://nobody@127.0.0.1:1/none"
-            ),
+            "database_url": SecretStr("postgresql+asyncpg://nobody@127.0.0.1:1/none"),
             "db_connect_timeout_seconds": 1.0,
         }
     )
-    from app.main import create_app
-
     app = create_app(dead, database=Database.from_engine(create_engine(dead)))
-    async for client in _client_for(app):
+    app.include_router(_db_probe)
+    return app
+
+
+async def test_ready_is_503_not_ready_when_database_unreachable(
+    unreachable_db_app: FastAPI,
+) -> None:
+    async for client in _client_for(unreachable_db_app):
         response = await client.get("/health/ready")
         assert response.status_code == 503
         body = response.json()
@@ -92,25 +96,11 @@ async def test_ready_is_503_not_ready_when_database_unreachable(settings: object
         assert body["checks"]["database"] == "unhealthy"
 
 
-async def test_unreachable_database_gives_503_envelope_on_api_routes(settings: object) -> None:
+async def test_unreachable_database_gives_503_envelope_on_api_routes(
+    unreachable_db_app: FastAPI,
+) -> None:
     """A route that needs the database answers SERVICE_UNAVAILABLE, never a 500 or a hang."""
-    from app.core.config import Settings
-    from app.core.db import Database, create_engine
-    from app.main import create_app
-    from tests.conftest import _client_for
-
-    assert isinstance(settings, Settings)
-    dead = settings.model_copy(
-        update={
-            "database_url": __import__("pydantic").SecretStr(
-                "postgresql+asyncpg://nobody@127.0.0.1:1/none"
-            ),
-            "db_connect_timeout_seconds": 1.0,
-        }
-    )
-    app = create_app(dead, database=Database.from_engine(create_engine(dead)))
-    app.include_router(_db_probe)
-    async for client in _client_for(app):
+    async for client in _client_for(unreachable_db_app):
         assert_error(await client.get("/probe-db"), 503, "SERVICE_UNAVAILABLE")
 
 
