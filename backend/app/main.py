@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 from app.ai.factory import build_provider
 from app.ai.protocol import AIProvider
 from app.analytics.router import router as analytics_router
+from app.auth.deps import ActiveUserCache
 from app.auth.router import router as auth_router
 from app.catalog.router import router as catalog_router
 from app.core.config import APP_VERSION, Settings, get_settings
@@ -110,6 +111,7 @@ def create_app(
     # Resolved at build time so a weak secret stops start-up before anything is served.
     app.state.tokens = token_service(settings)
     app.state.limiter = RateLimiter(settings)
+    app.state.user_cache = ActiveUserCache(settings.auth_user_cache_seconds)
     install_exception_handlers(app)
     app.include_router(health_router)
     app.include_router(metrics_router)

@@ -98,11 +98,8 @@ class ActiveUserCache:
 
 
 def get_user_cache(conn: HTTPConnection) -> ActiveUserCache:
-    # One per application (tests build an application per test, so each starts empty).
-    cache: ActiveUserCache | None = getattr(conn.app.state, "user_cache", None)
-    if cache is None:
-        cache = ActiveUserCache(conn.app.state.settings.auth_user_cache_seconds)
-        conn.app.state.user_cache = cache
+    # One per application, made in create_app (tests build an application per test).
+    cache: ActiveUserCache = conn.app.state.user_cache
     return cache
 
 
