@@ -8,7 +8,12 @@ from prometheus_client import REGISTRY
 from app.core.db import Database
 from app.core.errors import AIImageError
 from tests.conftest import UserFactory
-from tests.visualizations.fixtures import EntryMaker, WorkerMaker, wait_for_status
+from tests.visualizations.fixtures import (
+    EntryMaker,
+    WorkerMaker,
+    queue_visualization,
+    wait_for_status,
+)
 from tests.visualizations.scripted_provider import ScriptedProvider
 
 
@@ -29,10 +34,7 @@ async def test_the_worker_observes_each_job_duration_by_outcome(
     ids = []
     for situation in ("first", "second"):
         entry = await make_entry(user, situation)
-        queued = await viz_client.post(
-            "/api/v1/visualizations", json={"entry_id": str(entry.id)}, headers=headers
-        )
-        ids.append(queued.json()["data"]["visualization_id"])
+        ids.append(await queue_visualization(viz_client, headers, entry.id))
     # One job succeeds; the other fails for good (a refusal is not retried).
     await start_worker(
         ScriptedProvider(script=[None, AIImageError("refused", retryable=False)]), concurrency=1

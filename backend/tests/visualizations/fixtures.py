@@ -100,6 +100,18 @@ async def start_worker(
         await worker.stop()
 
 
+async def queue_visualization(
+    client: httpx.AsyncClient, headers: dict[str, str], entry_id: uuid.UUID
+) -> str:
+    """POST /visualizations for the entry; the queued visualization's id (202 asserted)."""
+    response = await client.post(
+        "/api/v1/visualizations", json={"entry_id": str(entry_id)}, headers=headers
+    )
+    assert response.status_code == 202, response.text
+    visualization_id: str = response.json()["data"]["visualization_id"]
+    return visualization_id
+
+
 async def wait_for_status(
     database: Database,
     visualization_id: uuid.UUID | str,

@@ -12,7 +12,12 @@ from app.core.errors import AIImageError
 from app.visualizations.media import MediaStore
 from tests.conftest import UserFactory
 from tests.test_foundation import assert_error
-from tests.visualizations.fixtures import EntryMaker, WorkerMaker, wait_for_status
+from tests.visualizations.fixtures import (
+    EntryMaker,
+    WorkerMaker,
+    queue_visualization,
+    wait_for_status,
+)
 from tests.visualizations.scripted_provider import BLOCK_COLOURS, ScriptedProvider
 
 
@@ -117,12 +122,10 @@ async def test_transient_error_is_retried_then_succeeds(
     provider = ScriptedProvider(script=[AIImageError("Nano Banana Pro is busy.", retryable=True)])
     await start_worker(provider)
 
-    response = await viz_client.post(
-        "/api/v1/visualizations",
-        json={"entry_id": str(entry.id)},
-        headers=committed_users.headers(user),
+    visualization_id = await queue_visualization(
+        viz_client, committed_users.headers(user), entry.id
     )
-    row = await wait_for_status(committed_db, response.json()["data"]["visualization_id"])
+    row = await wait_for_status(committed_db, visualization_id)
     assert row.status == "completed"
     assert row.attempts == 2
     assert len(provider.render_calls) == 2
@@ -144,10 +147,7 @@ async def test_refusal_fails_without_retry_and_post_requeues_it(
     provider = ScriptedProvider(script=[refusal])
     await start_worker(provider)
 
-    response = await viz_client.post(
-        "/api/v1/visualizations", json={"entry_id": str(entry.id)}, headers=headers
-    )
-    visualization_id = response.json()["data"]["visualization_id"]
+    visualization_id = await queue_visualization(viz_client, headers, entry.id)
     row = await wait_for_status(committed_db, visualization_id)
     assert row.status == "failed"
     assert row.attempts == 1
@@ -190,12 +190,10 @@ async def test_retries_stop_at_max_attempts_with_the_last_error(
     provider = ScriptedProvider(script=[busy, busy, busy, None])
     await start_worker(provider)
 
-    response = await viz_client.post(
-        "/api/v1/visualizations",
-        json={"entry_id": str(entry.id)},
-        headers=committed_users.headers(user),
+    visualization_id = await queue_visualization(
+        viz_client, committed_users.headers(user), entry.id
     )
-    row = await wait_for_status(committed_db, response.json()["data"]["visualization_id"])
+    row = await wait_for_status(committed_db, visualization_id)
     assert row.status == "failed"
     assert row.attempts == 3  # job_max_attempts
     assert row.error_message == "Image generation is unavailable."
@@ -217,10 +215,7 @@ async def test_deleting_a_completed_visualization_removes_its_files(
     headers = committed_users.headers(user)
     entry = await make_entry(user)
     await start_worker(ScriptedProvider())
-    response = await viz_client.post(
-        "/api/v1/visualizations", json={"entry_id": str(entry.id)}, headers=headers
-    )
-    visualization_id = response.json()["data"]["visualization_id"]
+    visualization_id = await queue_visualization(viz_client, headers, entry.id)
     row = await wait_for_status(committed_db, visualization_id, ("completed",))
     store = MediaStore(viz_settings.media_path)
     image = store.path_for(row.image_url or "")
