@@ -150,7 +150,7 @@ def database(db_conn: AsyncConnection) -> Database:
         autoflush=False,
         join_transaction_mode="create_savepoint",
     )
-    return Database(engine=db_conn.engine, sessionmaker=maker)
+    return Database(engine=db_conn.engine, sessionmaker=maker, shared_connection=db_conn)
 
 
 @pytest.fixture

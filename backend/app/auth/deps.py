@@ -16,9 +16,10 @@ from starlette.requests import HTTPConnection
 
 from app.auth.passwords import PasswordHasher
 from app.core.context import user_id_var
-from app.core.db import SessionDep
+from app.core.db import RequestDb, RequestDbDep
 from app.core.errors import RateLimitExceeded, Unauthorized
 from app.core.ratelimit import RateLimiter
+from app.core.rawsql import RawStatement
 from app.core.security import TokenService
 from app.models import User
 
@@ -50,8 +51,10 @@ async def authenticate_token(token: str, tokens: TokenService, session: AsyncSes
 
 
 _users: Table = User.__table__  # type: ignore[assignment]
-# A Core statement built once: a primary-key probe, no ORM loading, no per-request compiling.
-_IS_ACTIVE = select(_users.c.is_active).where(_users.c.id == bindparam("user_id"))
+# A primary-key probe, compiled once and run on the request's asyncpg lane: no ORM loading.
+_IS_ACTIVE = RawStatement.compile(
+    select(_users.c.is_active).where(_users.c.id == bindparam("user_id"))
+)
 _REFUSED = "The account for this token no longer exists or is disabled."
 
 
@@ -77,14 +80,15 @@ class ActiveUserCache:
         self._clock = clock
         self._users: dict[uuid.UUID, tuple[User, float]] = {}
 
-    async def get(self, session: AsyncSession, user_id: uuid.UUID) -> User:
+    async def get(self, request_db: RequestDb, user_id: uuid.UUID) -> User:
         now = self._clock()
         cached = self._users.get(user_id)
         if cached is not None and cached[1] > now:
-            if await session.scalar(_IS_ACTIVE, {"user_id": user_id}):
+            if await (await request_db.driver()).fetchval(_IS_ACTIVE.sql, user_id):
                 return cached[0]
             self._users.pop(user_id, None)
             raise Unauthorized(_REFUSED)
+        session = await request_db.session()
         user = await load_active_user(session, user_id)
         if self.ttl_seconds > 0:
             # Detached now, so this request's rollback (which expires what its session holds)
@@ -105,13 +109,13 @@ def get_user_cache(conn: HTTPConnection) -> ActiveUserCache:
 
 async def get_current_user(
     conn: HTTPConnection,
-    session: SessionDep,
+    request_db: RequestDbDep,
     tokens: TokenServiceDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Send `Authorization: Bearer <token>`.")
-    user = await get_user_cache(conn).get(session, tokens.subject(credentials.credentials))
+    user = await get_user_cache(conn).get(request_db, tokens.subject(credentials.credentials))
     # For the access log (read by middleware from scope state) and for every log line after this.
     conn.scope.setdefault("state", {})["user_id"] = str(user.id)
     user_id_var.set(str(user.id))

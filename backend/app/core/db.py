@@ -1,4 +1,4 @@
-"""Engine, sessions and the declarative base. One transaction per request (see get_session)."""
+"""Engine, sessions and the declarative base. One transaction per request (see RequestDb)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import asyncpg
 from fastapi import Depends
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -109,6 +111,8 @@ def _discard_closed_connections(engine: Engine) -> None:
 class Database:
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
+    # Tests: every request runs on this one connection, inside the test's rolled-back transaction.
+    shared_connection: AsyncConnection | None = None
 
     @classmethod
     def from_engine(cls, engine: AsyncEngine) -> Database:
@@ -118,27 +122,95 @@ class Database:
         await self.engine.dispose()
 
 
+class RequestDb:
+    """One request's database access: a single pooled connection, checked out on first use.
+
+    Two lanes share it, so a request never holds two connections (which could deadlock the pool):
+    `driver()` is the asyncpg connection itself, for the few hot statements (the token's account
+    probe, listing and creating entries) where SQLAlchemy's session, statement compilation and
+    result machinery cost more than the query; `session()` is the ORM session for everything
+    else. Raw statements run outside the session's transaction, each one atomic on its own, so
+    they must be single statements or read-only; once the session has begun, they run inside it.
+    `finish` commits (or rolls back) the session and returns the connection to the pool.
+    """
+
+    __slots__ = ("_connection", "_database", "_session")
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._connection: AsyncConnection | None = None
+        self._session: AsyncSession | None = None
+
+    async def _connect(self) -> AsyncConnection:
+        if self._connection is None:
+            shared = self._database.shared_connection
+            self._connection = (
+                shared if shared is not None else await self._database.engine.connect()
+            )
+        return self._connection
+
+    async def driver(self) -> asyncpg.Connection:
+        raw = await (await self._connect()).get_raw_connection()
+        driver = raw.driver_connection
+        assert isinstance(driver, asyncpg.Connection)
+        return driver
+
+    async def session(self) -> AsyncSession:
+        if self._session is None:
+            self._session = self._database.sessionmaker(bind=await self._connect())
+        return self._session
+
+    async def finish(self, *, commit: bool) -> None:
+        session, connection = self._session, self._connection
+        self._session = self._connection = None
+        try:
+            if session is not None:
+                try:
+                    if commit:
+                        await session.commit()
+                    else:
+                        await session.rollback()
+                finally:
+                    await session.close()
+        finally:
+            if connection is not None and connection is not self._database.shared_connection:
+                await connection.close()
+
+
 def get_database(conn: HTTPConnection) -> Database:
     db: Database = conn.app.state.db
     return db
 
 
-async def get_session(conn: HTTPConnection) -> AsyncIterator[AsyncSession]:
+async def get_request_db(conn: HTTPConnection) -> AsyncIterator[RequestDb]:
     """One transaction per request: commit when the handler returns (before the response is
-    sent, see SessionDep), roll back if it raises."""
-    async with get_database(conn).sessionmaker() as session:
-        try:
-            yield session
-        except BaseException:
-            await session.rollback()
-            raise
-        else:
-            await session.commit()
+    sent, see RequestDbDep), roll back if it raises."""
+    request_db = RequestDb(get_database(conn))
+    try:
+        yield request_db
+    except BaseException:
+        await request_db.finish(commit=False)
+        raise
+    else:
+        await request_db.finish(commit=True)
 
 
 # scope="function": the commit runs when the handler returns, *before* the response is sent.
 # FastAPI's default ("request") would send the 201 first and commit afterwards, so a failed
 # commit (crash, lost connection) could leave the client holding an acknowledgement for nothing;
 # it also kept the pooled connection checked out while the response was serialised and written.
+RequestDbDep = Annotated[RequestDb, Depends(get_request_db, scope="function")]
+
+
+async def get_session(request_db: RequestDbDep) -> AsyncSession:
+    return await request_db.session()
+
+
+async def get_driver(request_db: RequestDbDep) -> asyncpg.Connection:
+    return await request_db.driver()
+
+
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+# The raw asyncpg lane of this request's connection (see RequestDb): hot statements only.
+DriverDep = Annotated[asyncpg.Connection, Depends(get_driver, scope="function")]
 DatabaseDep = Annotated[Database, Depends(get_database)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from functools import partial
 
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.after_commit import after_commit
@@ -23,9 +24,9 @@ from app.visualizations.media import MediaStore
 log = logging.getLogger(__name__)
 
 
-async def create_entry(session: AsyncSession, user: User, body: EntryCreate) -> EntryPublic:
-    return await repository.insert_entry(
-        session,
+async def create_entry(driver: asyncpg.Connection, user: User, body: EntryCreate) -> EntryPublic:
+    return await repository.insert_manual_entry(
+        driver,
         user_id=user.id,
         situation=body.situation,
         emotions=[str(e) for e in body.emotions],
@@ -35,10 +36,10 @@ async def create_entry(session: AsyncSession, user: User, body: EntryCreate) -> 
 
 
 async def list_entries(
-    session: AsyncSession, user: User, *, limit: int, offset: int, sort: EntrySort
+    driver: asyncpg.Connection, user: User, *, limit: int, offset: int, sort: EntrySort
 ) -> EntriesPublic:
     entries, total = await repository.list_page(
-        session, user.id, limit=limit, offset=offset, sort=sort
+        driver, user.id, limit=limit, offset=offset, sort=sort
     )
     return EntriesPublic(entries=entries, total=total, limit=limit, offset=offset)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -10,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.auth.passwords import PasswordHasher, password_policy_problems
+from app.auth.passwords import HASH_THREAD_NICENESS, PasswordHasher, password_policy_problems
 
 
 async def test_hash_is_argon2id_with_the_chosen_parameters_and_verifies() -> None:
@@ -61,6 +63,24 @@ async def test_hashing_runs_off_the_event_loop_so_other_tasks_keep_running() -> 
     await task
     assert loop_thread not in seen_threads
     assert ticks >= 5  # the loop kept turning during ~60 ms of hashing
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="niceness is per thread only on Linux")
+async def test_hashing_threads_run_at_a_lower_cpu_priority_than_the_event_loop() -> None:
+    """Requests (event loop, other workers, PostgreSQL) get the cores first during a login flood."""
+    hasher = PasswordHasher(concurrency=1)
+    niceness: list[int] = []
+    inner = hasher._context.hash
+
+    def spy(password: str) -> str:
+        niceness.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return inner(password)
+
+    hasher._context.hash = spy  # type: ignore[method-assign,assignment]
+    await hasher.hash("Test123!")
+    loop_niceness = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert niceness == [min(19, loop_niceness + HASH_THREAD_NICENESS)]
+    assert niceness[0] > loop_niceness
 
 
 @pytest.mark.parametrize("limit", [1, 2])

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.models import EmotionEntry, Visualization
 from tests.auth.swift_decoding import ENTRY, assert_swift_decodes
 from tests.entries.conftest import ENTRIES, Journal
+from tests.sql_recorder import recorded_statements
 from tests.test_foundation import assert_error
 
 BASE = datetime(2026, 1, 1, tzinfo=UTC)
@@ -195,20 +193,6 @@ async def test_list_reports_each_entrys_visualization(
         assert listed[str(entry.id)]["visualization_id"] is None
 
 
-@contextmanager
-def _recorded_statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
-
-
 async def test_listing_costs_the_same_queries_for_2_or_40_entries_and_counts_in_sql(
     journal: Journal, session: AsyncSession, engine: AsyncEngine
 ) -> None:
@@ -221,9 +205,9 @@ async def test_listing_costs_the_same_queries_for_2_or_40_entries_and_counts_in_
     # both recordings hold the listing's statements only.
     assert (await _list(journal, limit=1)).status_code == 200
 
-    with _recorded_statements(engine) as few:
+    with recorded_statements(engine) as few:
         assert (await _list(journal, limit=2)).status_code == 200
-    with _recorded_statements(engine) as many:
+    with recorded_statements(engine) as many:
         assert (await _list(journal, limit=40)).status_code == 200
     entry_queries = [s for s in many if "emotion_entries" in s]
     assert len(few) == len(many)
