@@ -1,7 +1,11 @@
-"""Request rate limits (SPEC §4.8) with the `limits` library: memory by default, Redis if set.
+"""Request rate limits (SPEC §4.8): sliding window counters, per process or shared in Redis.
 
 Identity: the user a valid bearer token names, else the client address. Register and login are
 also limited per address, and failed logins per e-mail, against password guessing.
+
+With RATE_LIMIT_STORAGE_URL (Redis) the `limits` library keeps the counters, shared by every
+process. Without it they live in this process (app.core.ratelimit_local), computed the same way
+but without `limits`' async storage layer, which cost ~19 µs a request against ~3 µs.
 """
 
 from __future__ import annotations
@@ -12,11 +16,12 @@ import time
 from dataclasses import dataclass
 
 from limits import RateLimitItem, RateLimitItemPerHour, RateLimitItemPerMinute
-from limits.aio.storage import MemoryStorage, Storage
+from limits.aio.storage import Storage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from limits.storage import storage_from_string
 
 from app.core.config import Settings
+from app.core.ratelimit_local import LocalWindows
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +46,7 @@ class Decision:
 
 
 def _storage(settings: Settings) -> Storage:
-    if settings.rate_limit_storage_url is None:
-        return MemoryStorage()
+    assert settings.rate_limit_storage_url is not None
     url = settings.rate_limit_storage_url.get_secret_value()
     if not url.startswith("async+"):
         url = f"async+{url}"
@@ -51,11 +55,35 @@ def _storage(settings: Settings) -> Storage:
     return storage
 
 
+class _SharedWindows:
+    """The counters in `limits`' storage (Redis): what LocalWindows does in process."""
+
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+        self._strategy = SlidingWindowCounterRateLimiter(storage)
+
+    async def hit(self, item: RateLimitItem, key: str) -> bool:
+        return await self._strategy.hit(item, key)
+
+    async def test(self, item: RateLimitItem, key: str) -> bool:
+        return await self._strategy.test(item, key)
+
+    async def stats(self, item: RateLimitItem, key: str) -> tuple[int, float]:
+        stats = await self._strategy.get_window_stats(item, key)
+        return stats.remaining, stats.reset_time
+
+    async def reset(self) -> None:
+        await self._storage.reset()
+
+
 class RateLimiter:
     def __init__(self, settings: Settings) -> None:
         self.enabled = settings.rate_limit_enabled
-        self.storage = _storage(settings)
-        self._strategy = SlidingWindowCounterRateLimiter(self.storage)
+        self._windows: _SharedWindows | LocalWindows = (
+            LocalWindows()
+            if settings.rate_limit_storage_url is None
+            else _SharedWindows(_storage(settings))
+        )
         self.per_user: tuple[RateLimitItem, ...] = (
             RateLimitItemPerMinute(settings.rate_limit_per_minute),
             RateLimitItemPerHour(settings.rate_limit_per_hour),
@@ -67,7 +95,7 @@ class RateLimiter:
         """Count one request against every window; the answer describes the tightest one."""
         allowed = True
         for item in items:
-            if not await self._strategy.hit(item, key):
+            if not await self._windows.hit(item, key):
                 allowed = False
                 break
         return await self._tightest(key, items, allowed)
@@ -77,12 +105,12 @@ class RateLimiter:
     ) -> Decision:
         best: Decision | None = None
         for item in items:
-            stats = await self._strategy.get_window_stats(item, key)
+            remaining, reset_time = await self._windows.stats(item, key)
             decision = Decision(
                 allowed=allowed,
                 limit=item.amount,
-                remaining=max(0, stats.remaining),
-                reset_epoch=math.ceil(stats.reset_time),
+                remaining=max(0, remaining),
+                reset_epoch=math.ceil(reset_time),
             )
             if best is None or decision.remaining < best.remaining:
                 best = decision
@@ -95,13 +123,13 @@ class RateLimiter:
         if not self.enabled:
             return None
         key = f"login-failures:{email.lower()}"
-        if await self._strategy.test(self.login_failures, key):
+        if await self._windows.test(self.login_failures, key):
             return None
         return await self._tightest(key, (self.login_failures,), allowed=False)
 
     async def record_login_failure(self, email: str) -> None:
         if self.enabled:
-            await self._strategy.hit(self.login_failures, f"login-failures:{email.lower()}")
+            await self._windows.hit(self.login_failures, f"login-failures:{email.lower()}")
 
     async def reset(self) -> None:
-        await self.storage.reset()
+        await self._windows.reset()
