@@ -110,11 +110,11 @@ def get_user_cache(conn: HTTPConnection) -> ActiveUserCache:
 async def get_current_user(
     conn: HTTPConnection,
     request_db: RequestDbDep,
-    tokens: TokenServiceDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Send `Authorization: Bearer <token>`.")
+    tokens: TokenService = conn.app.state.tokens
     user = await get_user_cache(conn).get(request_db, tokens.subject(credentials.credentials))
     # For the access log (read by middleware from scope state) and for every log line after this.
     conn.scope.setdefault("state", {})["user_id"] = str(user.id)

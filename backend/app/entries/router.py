@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from app.auth.deps import CurrentUser
-from app.core.db import DriverDep, SessionDep
+from app.core.db import RequestDbDep, SessionDep
 from app.core.envelope import Envelope, ok
 from app.entries import service
 from app.entries.deps import OwnedEntry
@@ -31,21 +31,23 @@ MAX_OFFSET = 1_000_000
 @router.get("", summary="The caller's entries, a page at a time")
 async def list_entries(
     user: CurrentUser,
-    driver: DriverDep,
+    db: RequestDbDep,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     sort: Annotated[EntrySort, Query(description="Field to sort by; `-` for descending.")] = (
         EntrySort.newest_first
     ),
 ) -> Envelope[EntriesPublic]:
-    return ok(await service.list_entries(driver, user, limit=limit, offset=offset, sort=sort))
+    return ok(
+        await service.list_entries(await db.driver(), user, limit=limit, offset=offset, sort=sort)
+    )
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Record an entry")
 async def create_entry(
-    body: EntryCreate, user: CurrentUser, driver: DriverDep
+    body: EntryCreate, user: CurrentUser, db: RequestDbDep
 ) -> Envelope[EntryCreated]:
-    return ok(EntryCreated(entry=await service.create_entry(driver, user, body)))
+    return ok(EntryCreated(entry=await service.create_entry(await db.driver(), user, body)))
 
 
 @router.get("/{entry_id}", summary="One entry, with its visualization id when it has one")
