@@ -19,6 +19,7 @@ from app.core.config import APP_VERSION, Settings, get_settings
 from app.core.cors import EnvelopeCORSMiddleware
 from app.core.db import Database, create_engine
 from app.core.envelope import ERROR_RESPONSES
+from app.core.gctuning import tune_for_serving
 from app.core.handlers import install_exception_handlers
 from app.core.logging import configure_logging
 from app.core.metrics import install_ai_call_metrics
@@ -67,7 +68,10 @@ def create_app(
     *,
     database: Database | None = None,
     ai_provider: AIProvider | None = None,
+    serving: bool = False,
 ) -> FastAPI:
+    """`serving`: this process exists to run this one app (the server's workers, benchmarks), so
+    the garbage collector is tuned for it once it has started (app.core.gctuning)."""
     settings = settings or get_settings()
     install_ai_call_metrics()
 
@@ -83,6 +87,8 @@ def create_app(
             # Read per job, so a provider swapped on app.state (tests) is the one used.
             worker = build_worker(settings, app.state.db, lambda: app.state.ai_provider)
             await worker.start()
+        if serving:
+            tune_for_serving()
         log.info("api started", extra={"version": APP_VERSION})
         try:
             yield
@@ -144,7 +150,7 @@ def __getattr__(name: str) -> FastAPI:
     if name == "app":
         settings = get_settings()
         configure_logging(settings)
-        application = create_app(settings)
+        application = create_app(settings, serving=True)
         globals()["app"] = application
         return application
     raise AttributeError(name)

@@ -207,7 +207,7 @@ async def _run(args: argparse.Namespace, data_dir: Path, pg_url: str) -> dict[st
         configure_logging(settings)
     finally:
         sys.stdout = stdout
-    app = create_app(settings)
+    app = create_app(settings, serving=True)
     results: dict[str, Any] = {}
     async with LifespanManager(app) as manager:
         driver = AsgiDriver(manager.app)
