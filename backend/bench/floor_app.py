@@ -1,8 +1,8 @@
 """The floor: the least work Python can do for GET/POST /api/v1/entries on the same schema.
 
 Starlette + asyncpg + PyJWT + orjson, no validation framework, no ORM, no middleware. The
-benchmark runs it with the same number of uvicorn workers as the project and reports the
-project's throughput as a fraction of this one's.
+benchmark runs it with the same number of uvicorn workers as the project, and the same
+garbage-collector tuning, and reports the project's throughput as a fraction of this one's.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+
+from app.core.gctuning import tune_for_serving
 
 SECRET = os.environ["FLOOR_JWT_SECRET"]
 DSN = os.environ["FLOOR_DATABASE_URL"]
@@ -113,6 +115,8 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     app.state.pool = await asyncpg.create_pool(
         DSN, min_size=4, max_size=POOL_SIZE, connection_class=_NoResetConnection
     )
+    # The project's serving processes tune the garbage collector; the floor gets the same.
+    tune_for_serving()
     yield
     await app.state.pool.close()
 
