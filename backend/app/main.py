@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from app.ai.factory import build_provider
@@ -26,6 +26,7 @@ from app.core.metrics import install_ai_call_metrics
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.core.ratelimit import RateLimiter
 from app.core.ratelimit_middleware import RateLimitMiddleware
+from app.core.routes import add_routes
 from app.core.security import token_service
 from app.entries.router import router as entries_router
 from app.health.metrics import router as metrics_router
@@ -48,19 +49,18 @@ def _operation_id(route: APIRoute) -> str:
     return f"{tag}-{route.name}"
 
 
-def api_router() -> APIRouter:
-    router = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
-    # FastAPI tries included routers in order (twice per request: match, then handle), so the
-    # journal, the busiest, comes first. No two routers share a path, so order changes nothing else.
-    router.include_router(entries_router)
-    router.include_router(auth_router)
-    router.include_router(catalog_router)
-    router.include_router(intake_router)
-    router.include_router(visualizations_router)
-    router.include_router(media_router)
-    router.include_router(ws_router)
-    router.include_router(analytics_router)
-    return router
+# The journal, the busiest, first: routes are tried in order. No two routers share a path, so
+# the order changes nothing else.
+API_ROUTERS = (
+    entries_router,
+    auth_router,
+    catalog_router,
+    intake_router,
+    visualizations_router,
+    media_router,
+    ws_router,
+    analytics_router,
+)
 
 
 def create_app(
@@ -119,9 +119,10 @@ def create_app(
     app.state.limiter = RateLimiter(settings)
     app.state.user_cache = ActiveUserCache(settings.auth_user_cache_seconds)
     install_exception_handlers(app)
-    app.include_router(health_router)
-    app.include_router(metrics_router)
-    app.include_router(api_router())
+    for router in API_ROUTERS:
+        add_routes(app, router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    add_routes(app, health_router)
+    add_routes(app, metrics_router)
 
     # Last added runs first. Order, outermost first: request context (ids, logs, metrics, last-
     # resort errors) → CORS (so even a 429 carries CORS headers) → rate limits → body size.

@@ -39,14 +39,9 @@ def _incoming_request_id(scope: Scope) -> str | None:
 def route_template(scope: Scope) -> str:
     """The matched route's full template (`/api/v1/entries/{entry_id}`), for logs and metrics.
 
-    FastAPI >= 0.16x resolves included routers lazily and leaves the un-prefixed route in
-    `scope["route"]`; the prefixed template is on its effective route context. A test pins this.
+    Every route sits on the application itself with its full path (app.core.routes), so the
+    route Starlette put in the scope names it. A test pins this.
     """
-    context = scope.get("fastapi", {}).get("effective_route_context")
-    for candidate in (getattr(context, "starlette_route", None), context):
-        path = getattr(candidate, "path_format", None)
-        if isinstance(path, str) and path:
-            return path
     path = getattr(scope.get("route"), "path", None)
     return path if isinstance(path, str) else "<unmatched>"
 

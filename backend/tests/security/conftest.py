@@ -75,23 +75,14 @@ class RouteInfo:
 
 
 def _walk(routes: list[Any]) -> Iterator[RouteInfo]:
+    # Every route sits on the app itself with its full path (app.core.routes).
     for route in routes:
-        contexts = getattr(route, "effective_route_contexts", None)
-        # FastAPI keeps included routers unflattened; their effective contexts carry full paths.
-        candidates = list(contexts()) if contexts is not None else [route]
-        for candidate in candidates:
-            # A WebSocket's context leaves path_format empty; its Starlette route has the path.
-            path = (
-                getattr(candidate, "path_format", None)
-                or getattr(getattr(candidate, "starlette_route", None), "path", None)
-                or candidate.path
-            )
-            methods = getattr(candidate, "methods", None)
-            if not methods:
-                yield RouteInfo(path, "WEBSOCKET")
-                continue
-            for method in sorted(methods - {"HEAD"}):
-                yield RouteInfo(path, method)
+        methods = getattr(route, "methods", None)
+        if not methods:
+            yield RouteInfo(route.path, "WEBSOCKET")
+            continue
+        for method in sorted(methods - {"HEAD"}):
+            yield RouteInfo(route.path, method)
 
 
 def all_routes(app: FastAPI) -> set[RouteInfo]:
