@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from app.core import serving
 from app.core.config import BACKEND_DIR, Settings, get_settings
 from app.core.db import libpq_url
 from app.core.embedded_pg import EmbeddedPostgres, bin_path
@@ -94,21 +95,25 @@ def serve(
             "serving",
             extra={"host": host, "port": port, "workers": workers, "reload": reload},
         )
-        uvicorn.run(
-            "app.main:app",
-            host=host,
-            port=port,
-            reload=reload,
-            reload_dirs=[str(BACKEND_DIR / "app")] if reload else None,
-            workers=None if reload else workers,
-            log_config=None,
-            access_log=False,
-            proxy_headers=True,
-            server_header=False,
+        options: dict[str, Any] = {
+            "host": host,
+            "port": port,
+            "reload": reload,
+            "reload_dirs": [str(BACKEND_DIR / "app")] if reload else None,
+            "workers": None if reload else workers,
+            "log_config": None,
+            "access_log": False,
+            "proxy_headers": True,
+            "server_header": False,
             # Importing the app takes seconds on a loaded 2-core box; uvicorn's 5 s default
             # would kill healthy workers while they start.
-            timeout_worker_healthcheck=30,
-        )
+            "timeout_worker_healthcheck": 30,
+        }
+        if workers > 1 and not reload and serving.REUSE_PORT:
+            # A listening socket per worker, so connections spread evenly (app.core.serving).
+            serving.run_workers(uvicorn.Config("app.main:app", **options))
+        else:
+            uvicorn.run("app.main:app", **options)
 
 
 @cli.command()

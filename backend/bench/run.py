@@ -94,17 +94,13 @@ def start_floor(
     }
     return subprocess.Popen(
         [
-            str(BIN / "uvicorn"),
-            "bench.floor_app:app",
+            str(BIN / "python"),
+            "-m",
+            "bench.floor_serve",
             "--port",
             str(port),
             "--workers",
             str(workers),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-            "--timeout-worker-healthcheck",
-            "30",
         ],
         cwd=BACKEND,
         env=floor_env,

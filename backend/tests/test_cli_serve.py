@@ -9,11 +9,13 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import asyncpg
 import httpx
+import psutil
 import pytest
 
 from app.core.embedded_pg import EmbeddedPostgres
@@ -66,9 +68,9 @@ def serve(tmp_path: Path) -> Iterator[tuple[Path, int, list[subprocess.Popen[byt
     EmbeddedPostgres(data_dir / "pg-embedded").stop()
 
 
-def _start(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+def _start(data_dir: Path, port: int, *options: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [EMOTIONVIZ, "serve", "--port", str(port)],
+        [EMOTIONVIZ, "serve", "--port", str(port), *options],
         env=_clean_env(data_dir),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -126,3 +128,71 @@ def test_serve_keeps_everything_under_data_dir_and_survives_restart(
     second.send_signal(signal.SIGINT)
     second.wait(timeout=60)
     assert not (data_dir / "pg-embedded" / "postmaster.pid").exists()
+
+
+def _port(address: object) -> int | None:
+    # psutil gives an (ip, port) named tuple, or () for an unconnected socket's remote end.
+    port: int | None = getattr(address, "port", None)
+    return port
+
+
+def _listening_sockets(port: int) -> dict[int, str]:
+    """pid -> the socket (`socket:[inode]`) it listens on at the port."""
+    return {
+        conn.pid: os.readlink(f"/proc/{conn.pid}/fd/{conn.fd}")
+        for conn in psutil.net_connections(kind="tcp")
+        if conn.status == psutil.CONN_LISTEN and _port(conn.laddr) == port and conn.pid
+    }
+
+
+def _listeners(port: int) -> set[int]:
+    """The pids with a socket listening on the port."""
+    return set(_listening_sockets(port))
+
+
+def _serving_pid(port: int) -> int:
+    """Which process accepted a new connection: the one holding its server side."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+        client.sendall(b"GET /health HTTP/1.1\r\nHost: test\r\n\r\n")
+        assert client.recv(4096).startswith(b"HTTP/1.1 200")
+        local_port = client.getsockname()[1]
+        for conn in psutil.net_connections(kind="tcp"):
+            if _port(conn.laddr) == port and _port(conn.raddr) == local_port:
+                assert conn.pid is not None
+                return conn.pid
+    raise AssertionError("no server-side socket for this connection")
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def test_serve_with_workers_gives_each_worker_its_own_listening_socket(
+    serve: tuple[Path, int, list[subprocess.Popen[bytes]]],
+) -> None:
+    """SO_REUSEPORT: the kernel spreads connections; one shared socket let one worker take most."""
+    data_dir, port, procs = serve
+    procs.append(server := _start(data_dir, port, "--workers", "2"))
+    _wait_healthy(port, server)
+    supervisor = psutil.Process(server.pid)
+    _wait_for(lambda: len(_listeners(port)) == 2)
+    workers = _listeners(port)
+    assert workers <= {child.pid for child in supervisor.children(recursive=True)}
+    # Two sockets, not one shared by two processes (what plain uvicorn --workers does).
+    assert len(set(_listening_sockets(port).values())) == 2
+
+    # Connections opened at once are served by both workers.
+    with ThreadPoolExecutor(32) as pool:
+        pids = set(pool.map(lambda _: _serving_pid(port), range(64)))
+    assert pids == workers
+
+    # A worker that dies is replaced by one listening on its own socket again.
+    psutil.Process(min(workers)).kill()
+    _wait_for(lambda: len(_listeners(port)) == 2 and min(workers) not in _listeners(port))
+    _wait_healthy(port, server)
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=60)
+    assert not _listeners(port)
