@@ -12,7 +12,7 @@ from fastapi.routing import APIRoute
 from app.ai.factory import build_provider
 from app.ai.protocol import AIProvider
 from app.analytics.router import router as analytics_router
-from app.auth.deps import ActiveUserCache
+from app.auth.deps import ActiveUserCache, get_current_user
 from app.auth.router import router as auth_router
 from app.catalog.router import router as catalog_router
 from app.core.config import APP_VERSION, Settings, get_settings
@@ -24,6 +24,7 @@ from app.core.handlers import install_exception_handlers
 from app.core.logging import configure_logging
 from app.core.metrics import install_ai_call_metrics
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.core.openapi import document_bearer_auth
 from app.core.ratelimit import RateLimiter
 from app.core.ratelimit_middleware import RateLimitMiddleware
 from app.core.routes import add_routes
@@ -127,6 +128,7 @@ def create_app(
         add_routes(app, router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     add_routes(app, health_router)
     add_routes(app, metrics_router)
+    document_bearer_auth(app, get_current_user)
 
     # Last added runs first. Order, outermost first: request context (ids, logs, metrics, last-
     # resort errors) → CORS (so even a 429 carries CORS headers) → rate limits → body size.

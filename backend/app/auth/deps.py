@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
@@ -20,12 +19,10 @@ from app.core.db import RequestDb, RequestDbDep
 from app.core.errors import RateLimitExceeded, Unauthorized
 from app.core.ratelimit import RateLimiter
 from app.core.rawsql import RawStatement
-from app.core.security import TokenService
+from app.core.security import TokenService, bearer_token
 from app.models import User
 
 log = logging.getLogger(__name__)
-
-_bearer = HTTPBearer(auto_error=False, description="JWT from /auth/login or /auth/register")
 
 
 # Dependencies on the request path are `async def` even when they never await: FastAPI runs a
@@ -110,12 +107,12 @@ def get_user_cache(conn: HTTPConnection) -> ActiveUserCache:
 async def get_current_user(
     conn: HTTPConnection,
     request_db: RequestDbDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
-    if credentials is None or credentials.scheme.lower() != "bearer":
+    token = bearer_token(conn.scope)
+    if token is None:
         raise Unauthorized("Send `Authorization: Bearer <token>`.")
     tokens: TokenService = conn.app.state.tokens
-    user = await get_user_cache(conn).get(request_db, tokens.subject(credentials.credentials))
+    user = await get_user_cache(conn).get(request_db, tokens.subject(token))
     # For the access log (read by middleware from scope state) and for every log line after this.
     conn.scope.setdefault("state", {})["user_id"] = str(user.id)
     user_id_var.set(str(user.id))

@@ -11,21 +11,13 @@ from app.core.envelope import error_response
 from app.core.errors import AppError
 from app.core.metrics import RATE_LIMITED
 from app.core.ratelimit import Decision, RateLimiter
-from app.core.security import TokenService
+from app.core.security import TokenService, bearer_token
 
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1/"
 # Unauthenticated entry points that also get the stricter per-address limit.
 AUTH_PATHS = frozenset({"/api/v1/auth/login", "/api/v1/auth/register"})
-
-
-def _bearer(scope: Scope) -> str | None:
-    for name, value in scope["headers"]:
-        if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").partition(" ")
-            return token.strip() if scheme.lower() == "bearer" and token else None
-    return None
 
 
 class RateLimitMiddleware:
@@ -35,7 +27,7 @@ class RateLimitMiddleware:
         self.tokens = tokens
 
     def _identity(self, scope: Scope) -> str:
-        token = _bearer(scope)
+        token = bearer_token(scope)
         if token:
             try:
                 return f"user:{self.tokens.subject(token)}"

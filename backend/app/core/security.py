@@ -7,9 +7,11 @@ import os
 import secrets
 import time
 import uuid
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import jwt
 
@@ -140,3 +142,13 @@ class TokenService:
 
 def token_service(settings: Settings) -> TokenService:
     return TokenService(resolve_secret(settings), settings.access_token_expire_minutes)
+
+
+def bearer_token(scope: MutableMapping[str, Any]) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header (scheme in any case), else None."""
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            token = token.strip()
+            return token if scheme.lower() == "bearer" and token else None
+    return None
