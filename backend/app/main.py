@@ -23,7 +23,11 @@ from app.core.gctuning import tune_for_serving
 from app.core.handlers import install_exception_handlers
 from app.core.logging import configure_logging
 from app.core.metrics import install_ai_call_metrics
-from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.core.middleware import (
+    BodySizeLimitMiddleware,
+    RequestContextMiddleware,
+    RequestDbMiddleware,
+)
 from app.core.openapi import document_bearer_auth
 from app.core.ratelimit import RateLimiter
 from app.core.ratelimit_middleware import RateLimitMiddleware
@@ -131,7 +135,9 @@ def create_app(
     document_bearer_auth(app, get_current_user)
 
     # Last added runs first. Order, outermost first: request context (ids, logs, metrics, last-
-    # resort errors) → CORS (so even a 429 carries CORS headers) → rate limits → body size.
+    # resort errors) → CORS (so even a 429 carries CORS headers) → rate limits → body size →
+    # the request's transaction (committed before the response starts).
+    app.add_middleware(RequestDbMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_body_size=settings.max_body_size)
     app.add_middleware(RateLimitMiddleware, limiter=app.state.limiter, tokens=app.state.tokens)
     app.add_middleware(

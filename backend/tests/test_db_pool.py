@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
+import asyncpg
 import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.pool import QueuePool
 
 from app.core.config import Settings
-from app.core.db import create_engine
+from app.core.db import Database, RequestDb, create_engine
+from app.core.db_errors import is_database_unavailable
 from tests.conftest import UserFactory
 from tests.test_foundation import assert_error
 
@@ -68,3 +71,32 @@ async def test_the_request_transaction_commits_before_the_answer_is_sent(
         headers=users.headers(user),
     )
     assert_error(response, 503, "SERVICE_UNAVAILABLE")
+
+
+def test_a_client_protocol_left_in_a_bad_state_counts_as_the_database_being_unavailable() -> None:
+    # What the raw lane raised when PostgreSQL terminated a connection between two statements.
+    confused = asyncpg.exceptions.InternalClientError(
+        "cannot switch to state 12; another operation (2) is in progress"
+    )
+    assert is_database_unavailable(confused)
+
+
+async def test_a_request_that_failed_because_of_its_connection_drops_it(
+    small_engine: AsyncEngine,
+) -> None:
+    database = Database.from_engine(small_engine)
+
+    async def backend_of_a_request(*, discard: bool) -> int:
+        request_db = RequestDb(database)
+        pid = int(await (await request_db.driver()).fetchval("SELECT pg_backend_pid()"))
+        await request_db.finish(commit=False, discard=discard)
+        return pid
+
+    kept = await backend_of_a_request(discard=False)
+    assert await backend_of_a_request(discard=False) == kept  # pooled and reused
+    assert await backend_of_a_request(discard=True) == kept
+    # Discarded: closed, not handed to the next request.
+    assert await backend_of_a_request(discard=False) != kept
+    pool = small_engine.sync_engine.pool
+    assert isinstance(pool, QueuePool)
+    assert pool.checkedout() == 0

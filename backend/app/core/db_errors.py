@@ -14,6 +14,10 @@ _UNAVAILABLE = (
     asyncpg.exceptions.InterfaceError,
     asyncpg.exceptions.AdminShutdownError,
     asyncpg.exceptions.TooManyConnectionsError,
+    # The client's protocol state is confused, e.g. "cannot switch to state 12; another
+    # operation (2) is in progress": seen on the raw asyncpg lane when PostgreSQL shut down and
+    # terminated the connection between two statements (a stop under traffic, issue 9).
+    asyncpg.exceptions.InternalClientError,
 )
 
 

@@ -1,4 +1,5 @@
-"""Pure ASGI middleware: request ids, access logs, the last-resort error envelope, body limits.
+"""Pure ASGI middleware: request ids, access logs, the last-resort error envelope, body limits,
+the request's transaction.
 
 Pure ASGI rather than BaseHTTPMiddleware: no extra task and no stream pair per request.
 """
@@ -15,6 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.context import request_id_var, user_id_var
+from app.core.db import REQUEST_DB_KEY, RequestDb
 from app.core.db_errors import is_database_unavailable
 from app.core.envelope import error_response
 from app.core.errors import ServiceUnavailable
@@ -171,3 +173,52 @@ class BodySizeLimitMiddleware:
             f"The request body is larger than the limit of {self.max_body_size} bytes.",
             {"max_bytes": self.max_body_size},
         )
+
+
+class RequestDbMiddleware:
+    """One transaction per HTTP request, committed before the response starts.
+
+    Each request gets a RequestDb (app.core.db; no connection until a route asks for one). When
+    the app starts its response, the transaction is committed if the status is below 400 and
+    rolled back otherwise (an error answer keeps none of its writes); an exception rolls it back.
+    Only then does the status line go out, so a client never holds a 201 for a row whose commit
+    failed: that failure propagates instead, and RequestContextMiddleware answers 503 (database
+    unreachable) or 500, as the response has not started.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_db = RequestDb(scope["app"].state.db)
+        scope.setdefault("state", {})[REQUEST_DB_KEY] = request_db
+        finished = False
+        commit_error: BaseException | None = None
+
+        async def send_after_commit(message: Message) -> None:
+            nonlocal finished, commit_error
+            if not finished and message["type"] == "http.response.start":
+                finished = True
+                try:
+                    await request_db.finish(commit=message["status"] < 400)
+                except BaseException as exc:
+                    commit_error = exc
+                    raise
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_after_commit)
+        except BaseException as exc:
+            if not finished:
+                finished = True
+                # A connection that failed the request is dropped, not pooled for the next one.
+                await request_db.finish(commit=False, discard=is_database_unavailable(exc))
+            if commit_error is not None:
+                # Whatever the layers in between made of it, the failed commit is the error.
+                raise commit_error from None
+            raise
+        if not finished:  # the app sent no response at all
+            await request_db.finish(commit=False)
