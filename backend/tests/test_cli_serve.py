@@ -63,6 +63,9 @@ def serve(tmp_path: Path) -> Iterator[tuple[Path, int, list[subprocess.Popen[byt
     yield data_dir, port, procs
     for proc in procs:
         if proc.poll() is None:
+            # SIGKILL reaches only the supervisor: its uvicorn workers would outlive it.
+            for child in psutil.Process(proc.pid).children(recursive=True):
+                child.kill()
             proc.kill()
             proc.wait()
     EmbeddedPostgres(data_dir / "pg-embedded").stop()
