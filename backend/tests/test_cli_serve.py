@@ -141,11 +141,14 @@ def _port(address: object) -> int | None:
 
 def _listening_sockets(port: int) -> dict[int, str]:
     """pid -> the socket (`socket:[inode]`) it listens on at the port."""
-    return {
-        conn.pid: os.readlink(f"/proc/{conn.pid}/fd/{conn.fd}")
-        for conn in psutil.net_connections(kind="tcp")
-        if conn.status == psutil.CONN_LISTEN and _port(conn.laddr) == port and conn.pid
-    }
+    sockets = {}
+    for conn in psutil.net_connections(kind="tcp"):
+        if conn.status == psutil.CONN_LISTEN and _port(conn.laddr) == port and conn.pid:
+            try:
+                sockets[conn.pid] = os.readlink(f"/proc/{conn.pid}/fd/{conn.fd}")
+            except FileNotFoundError:
+                continue  # a worker just killed, its descriptors already gone
+    return sockets
 
 
 def _listeners(port: int) -> set[int]:
