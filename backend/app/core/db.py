@@ -195,7 +195,8 @@ async def get_request_db(conn: HTTPConnection) -> RequestDb:
     try:
         request_db: RequestDb = conn.scope["state"][REQUEST_DB_KEY]
     except KeyError:
-        raise RuntimeError("RequestDbMiddleware is not installed on this app") from None
+        # Before the lifespan has set app.state.db, or without RequestDbMiddleware.
+        raise RuntimeError("no database for this request: the app has not started") from None
     return request_db
 
 

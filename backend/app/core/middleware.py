@@ -190,10 +190,11 @@ class RequestDbMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        database = getattr(scope["app"].state, "db", None)  # set by the app's lifespan
+        if scope["type"] != "http" or database is None:
             await self.app(scope, receive, send)
             return
-        request_db = RequestDb(scope["app"].state.db)
+        request_db = RequestDb(database)
         scope.setdefault("state", {})[REQUEST_DB_KEY] = request_db
         finished = False
         commit_error: BaseException | None = None

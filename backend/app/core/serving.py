@@ -29,16 +29,15 @@ log = logging.getLogger(__name__)
 REUSE_PORT = hasattr(socket, "SO_REUSEPORT")
 
 
-def _reusable_socket(family: int) -> socket.socket:
-    sock = socket.socket(family, socket.SOCK_STREAM)
+def _share_address(sock: socket.socket) -> None:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    return sock
 
 
 def _worker_socket(family: int, address: Any) -> socket.socket:
     """Runs in the worker as it unpickles its socket: its own, on the supervisor's address."""
-    sock = _reusable_socket(family)
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    _share_address(sock)
     sock.bind(address)
     return sock
 
@@ -51,14 +50,12 @@ class _PerWorkerSocket(socket.socket):
 def _reserve(host: str, port: int) -> _PerWorkerSocket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = _PerWorkerSocket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    _share_address(sock)
     try:
         sock.bind((host, port))
     except OSError:
         sock.close()
         raise
-    sock.set_inheritable(True)
     return sock
 
 
