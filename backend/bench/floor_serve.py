@@ -2,7 +2,7 @@
 with several workers a listening socket each (app.core.serving), so both sides of the comparison
 spread connections over their workers alike.
 
-    python -m bench.floor_serve --port 8001 --workers 2
+    python -m bench.floor_serve --port 8001 --workers 2 [--app bench.floor_fastapi:app]
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--app", default="bench.floor_app:app", help="the floor to serve")
     args = parser.parse_args()
     config = uvicorn.Config(
-        "bench.floor_app:app",
+        args.app,
         host="127.0.0.1",
         port=args.port,
         workers=args.workers,

@@ -85,7 +85,12 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 def start_floor(
-    data_dir: Path, env: dict[str, str], port: int, workers: int, log: IO[bytes]
+    data_dir: Path,
+    env: dict[str, str],
+    port: int,
+    workers: int,
+    log: IO[bytes],
+    app: str = "bench.floor_app:app",
 ) -> subprocess.Popen[bytes]:
     floor_env = {
         **env,
@@ -101,6 +106,8 @@ def start_floor(
             str(port),
             "--workers",
             str(workers),
+            "--app",
+            app,
         ],
         cwd=BACKEND,
         env=floor_env,
@@ -195,6 +202,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--fastapi-floor",
+        action="store_true",
+        help="also measure bench/floor_fastapi.py: the floor's work written the FastAPI way",
+    )
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="emotionviz-bench-"))
@@ -206,8 +218,9 @@ def main() -> None:
         "RATE_LIMIT_AUTH_PER_MINUTE": "100000000",
         "RATE_LIMIT_LOGIN_FAILURES_PER_HOUR": "100000000",
     }
-    port, floor_port = free_port(), free_port()
+    port, floor_port, fastapi_port = free_port(), free_port(), free_port()
     base, floor_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{floor_port}"
+    fastapi_base = f"http://127.0.0.1:{fastapi_port}"
     log = (data_dir / "serve.out").open("wb")
     server = subprocess.Popen(
         [str(BIN / "emotionviz"), "serve", "--port", str(port), "--workers", str(args.workers)],
@@ -217,6 +230,10 @@ def main() -> None:
         stderr=subprocess.STDOUT,
     )
     floor: subprocess.Popen[bytes] | None = None
+    fastapi_floor: subprocess.Popen[bytes] | None = None
+    project: dict[str, wrk.WrkResult] = {}
+    floor_results: dict[str, wrk.WrkResult] = {}
+    fastapi_results: dict[str, wrk.WrkResult] = {}
     results: dict[str, object] = {
         "workers": args.workers,
         "connections": args.connections,
@@ -227,16 +244,21 @@ def main() -> None:
         token = seed(base)
         floor = start_floor(data_dir, env, floor_port, args.workers, log)
         wait_floor(floor_base)
+        targets = [(base, project), (floor_base, floor_results)]
+        if args.fastapi_floor:
+            fastapi_floor = start_floor(
+                data_dir, env, fastapi_port, args.workers, log, "bench.floor_fastapi:app"
+            )
+            wait_floor(fastapi_base)
+            targets.append((fastapi_base, fastapi_results))
         database = EmbeddedPostgres(data_dir / "pg-embedded").libpq_url()
         # name -> (path, body for POST or None for GET)
         scenarios: dict[str, tuple[str, str | None]] = {
             "GET /api/v1/entries?limit=50": ("/api/v1/entries?limit=50", None),
             "POST /api/v1/entries": ("/api/v1/entries", json.dumps(POSTED)),
         }
-        project: dict[str, wrk.WrkResult] = {}
-        floor_results: dict[str, wrk.WrkResult] = {}
         for name, (path, body) in scenarios.items():
-            for target, into in ((base, project), (floor_base, floor_results)):
+            for target, into in targets:
                 # Both sides see the same table: the 50 seeded entries, never the thousands an
                 # earlier POST run added (they would make the GET's count dearer for one side).
                 asyncio.run(drop_posted_entries(database))
@@ -253,8 +275,9 @@ def main() -> None:
         results["floor_worker_rss_mb"] = worker_rss_mb(floor)
         results["login_interference"] = login_interference(base, token, args.duration)
     finally:
-        if floor is not None:
-            stop(floor)
+        for extra in (floor, fastapi_floor):
+            if extra is not None:
+                stop(extra)
         stop(server)
 
     print(
@@ -265,11 +288,18 @@ def main() -> None:
     for name in project:
         ours, base_line = project[name], floor_results[name]
         ratio = ours.requests_per_second / base_line.requests_per_second
-        print(
-            f"{name}\n  project {ours.row()}\n  floor   {base_line.row()}\n"
-            f"  ratio   {ratio:.2f} of the floor\n"
-        )
+        print(f"{name}\n  project {ours.row()}\n  floor   {base_line.row()}")
         table[name] = {"project": vars(ours), "floor": vars(base_line), "ratio": round(ratio, 3)}
+        if name in fastapi_results:
+            fastapi = fastapi_results[name]
+            fastapi_ratio = fastapi.requests_per_second / base_line.requests_per_second
+            print(
+                f"  fastapi {fastapi.row()}\n"
+                f"  the FastAPI floor runs at {fastapi_ratio:.2f} of the floor"
+            )
+            table[name]["fastapi_floor"] = vars(fastapi)
+            table[name]["fastapi_floor_ratio"] = round(fastapi_ratio, 3)
+        print(f"  ratio   {ratio:.2f} of the floor\n")
     results["scenarios"] = table
     interference = results["login_interference"]
     print(f"logins under load: {interference}")
