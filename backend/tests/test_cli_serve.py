@@ -202,3 +202,17 @@ def test_serve_with_workers_gives_each_worker_its_own_listening_socket(
     server.send_signal(signal.SIGTERM)
     server.wait(timeout=60)
     assert not _listeners(port)
+
+
+def test_serve_with_workers_refuses_a_port_another_server_shares(
+    serve: tuple[Path, int, list[subprocess.Popen[bytes]]],
+) -> None:
+    """SO_REUSEPORT must not let a second server quietly take half of a port's connections."""
+    data_dir, port, procs = serve
+    with socket.socket() as other:
+        other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        other.bind(("127.0.0.1", port))
+        other.listen()
+        procs.append(server := _start(data_dir, port, "--workers", "2"))
+        assert server.wait(timeout=90) != 0

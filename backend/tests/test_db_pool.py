@@ -58,17 +58,24 @@ async def test_a_connection_closed_by_the_server_is_replaced_on_checkout(
 async def test_the_request_transaction_commits_before_the_answer_is_sent(
     client: httpx.AsyncClient, users: UserFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A commit that fails is the answer (503 here), never a 201 for data that was not kept."""
+    """A commit that fails is the answer (503 here), never a 200 for a change not kept."""
     user = await users.create()
+    headers = users.headers(user)
+    created = await client.post(
+        "/api/v1/entries",
+        json={"situation": "before", "emotions": ["joy"], "intensity": 0.5},
+        headers=headers,
+    )
+    entry_id = created.json()["data"]["entry"]["id"]
+    # Warm: the caller's profile is cached, so only the update itself uses the session.
+    assert (await client.get(f"/api/v1/entries/{entry_id}", headers=headers)).status_code == 200
 
     async def failing_commit(self: AsyncSession) -> None:
         raise OperationalError("COMMIT", {}, ConnectionResetError("server closed"))
 
     monkeypatch.setattr(AsyncSession, "commit", failing_commit)
-    response = await client.post(
-        "/api/v1/entries",
-        json={"situation": "kept?", "emotions": ["joy"], "intensity": 0.5},
-        headers=users.headers(user),
+    response = await client.put(
+        f"/api/v1/entries/{entry_id}", json={"situation": "kept?"}, headers=headers
     )
     assert_error(response, 503, "SERVICE_UNAVAILABLE")
 

@@ -98,8 +98,13 @@ def _deprioritise_this_thread() -> None:
     # server, so it is Linux only.
     if sys.platform == "linux":
         thread = threading.get_native_id()
-        current = os.getpriority(os.PRIO_PROCESS, thread)
-        os.setpriority(os.PRIO_PROCESS, thread, min(19, current + HASH_THREAD_NICENESS))
+        try:
+            current = os.getpriority(os.PRIO_PROCESS, thread)
+            os.setpriority(os.PRIO_PROCESS, thread, min(19, current + HASH_THREAD_NICENESS))
+        except OSError:
+            # A sandbox that forbids it (seccomp, gVisor): hash at normal priority rather than
+            # break the executor, which would fail every login from then on.
+            pass
 
 
 _T = TypeVar("_T")

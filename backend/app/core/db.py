@@ -128,19 +128,26 @@ class RequestDb:
     `driver()` is the asyncpg connection itself, for the few hot statements (the token's account
     probe, listing and creating entries) where SQLAlchemy's session, statement compilation and
     result machinery cost more than the query; `session()` is the ORM session for everything
-    else. Raw statements run outside the session's transaction, each one atomic on its own, so
-    they must be single statements or read-only; once the session has begun, they run inside it.
-    `finish` commits (or rolls back) the session and returns the connection to the pool.
+    else. A raw statement issued before the session has begun runs on its own, autocommitted:
+    so raw writes must be single statements whose result is the whole of the request's write
+    (the entry INSERT ... RETURNING is), and they are durable as soon as they return, whatever
+    the response then says. Once the session has begun, raw statements run inside its
+    transaction. `finish` commits (or rolls back) the session and returns the connection to the
+    pool, or drops it when it can no longer be trusted.
     """
 
-    __slots__ = ("_connection", "_database", "_session")
+    __slots__ = ("_connection", "_database", "_finished", "_session")
 
     def __init__(self, database: Database) -> None:
         self._database = database
         self._connection: AsyncConnection | None = None
         self._session: AsyncSession | None = None
+        self._finished = False
 
     async def _connect(self) -> AsyncConnection:
+        if self._finished:
+            # A connection taken now would never be finished: a leak, and writes never committed.
+            raise RuntimeError("this request's database work is already finished")
         if self._connection is None:
             shared = self._database.shared_connection
             self._connection = (
@@ -164,6 +171,7 @@ class RequestDb:
         instead (the request failed because of it: lost, or its protocol state confused)."""
         session, connection = self._session, self._connection
         self._session = self._connection = None
+        self._finished = True
         try:
             if session is not None:
                 try:
@@ -171,6 +179,9 @@ class RequestDb:
                         await session.commit()
                     else:
                         await session.rollback()
+                except BaseException:
+                    discard = True  # in an unknown state after a failed COMMIT or ROLLBACK
+                    raise
                 finally:
                     await session.close()
         finally:
@@ -195,8 +206,11 @@ async def get_request_db(conn: HTTPConnection) -> RequestDb:
     try:
         request_db: RequestDb = conn.scope["state"][REQUEST_DB_KEY]
     except KeyError:
-        # Before the lifespan has set app.state.db, or without RequestDbMiddleware.
-        raise RuntimeError("no database for this request: the app has not started") from None
+        # A WebSocket (the middleware serves HTTP only: use Database.sessionmaker there), a
+        # request before the lifespan has set app.state.db, or an app without the middleware.
+        raise RuntimeError(
+            "no request transaction here: HTTP requests only, once the app has started"
+        ) from None
     return request_db
 
 

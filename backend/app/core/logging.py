@@ -117,6 +117,8 @@ def configure_logging(settings: Settings, *, to_file: bool = True) -> None:
 
     # Record attributes no formatter here prints, which logging would otherwise compute for every
     # line: the caller's file and line (a stack walk), the thread, the multiprocessing name.
+    # Process-wide: a formatter added later that prints %(lineno)s, %(funcName)s or %(thread)s
+    # would get placeholders; turn these back on with it.
     logging._srcfile = None  # the stdlib's documented switch (logging HOWTO, "Optimization")
     logging.logThreads = False
     logging.logMultiprocessing = False

@@ -6,6 +6,7 @@ Pure ASGI rather than BaseHTTPMiddleware: no extra task and no stream pair per r
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -93,7 +94,10 @@ class RequestContextMiddleware:
     @staticmethod
     def _error_for(exc: Exception, scope: Scope) -> Any:
         if is_database_unavailable(exc):
-            error_log.warning("database unavailable: %s", type(exc).__name__)
+            # Type and message (connection errors carry no bound values), so whoever reads this
+            # can tell a stopped server from a confused client ("another operation is in
+            # progress" is also what two concurrent uses of one connection would raise).
+            error_log.warning("database unavailable: %s: %s", type(exc).__name__, str(exc)[:300])
             return error_response(503, ServiceUnavailable.code, ServiceUnavailable.default_message)
         error_log.error(
             "unhandled exception on %s %s",
@@ -180,7 +184,9 @@ class RequestDbMiddleware:
 
     Each request gets a RequestDb (app.core.db; no connection until a route asks for one). When
     the app starts its response, the transaction is committed if the status is below 400 and
-    rolled back otherwise (an error answer keeps none of its writes); an exception rolls it back.
+    rolled back otherwise (an error answer keeps none of its session's writes; a raw
+    single-statement write, see RequestDb, is durable as soon as it returns); an exception rolls
+    it back.
     Only then does the status line go out, so a client never holds a 201 for a row whose commit
     failed: that failure propagates instead, and RequestContextMiddleware answers 503 (database
     unreachable) or 500, as the response has not started.
@@ -215,8 +221,10 @@ class RequestDbMiddleware:
         except BaseException as exc:
             if not finished:
                 finished = True
-                # A connection that failed the request is dropped, not pooled for the next one.
-                await request_db.finish(commit=False, discard=is_database_unavailable(exc))
+                # A connection that failed the request is dropped, not pooled for the next one;
+                # so is one whose request was cancelled, possibly in the middle of a statement.
+                broken = is_database_unavailable(exc) or isinstance(exc, asyncio.CancelledError)
+                await request_db.finish(commit=False, discard=broken)
             if commit_error is not None:
                 # Whatever the layers in between made of it, the failed commit is the error.
                 raise commit_error from None

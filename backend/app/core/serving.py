@@ -10,14 +10,23 @@ and the kernel spreads new connections across them by a hash of the client's add
 uvicorn's supervisor (restarts, health checks, signals) is kept: it passes the socket to each
 worker process by pickling it, and `_PerWorkerSocket` pickles into a fresh socket bound with
 SO_REUSEPORT in the worker that unpickles it. The supervisor's own socket only holds the address
-(bound, never listening), so it receives no connections; binding it first still makes a taken
-port fail at once, in the supervisor.
+(bound, never listening), so it receives no connections.
+
+Two consequences to know. A port already in use must still fail at start: SO_REUSEPORT would let
+a second server (a stale deployment) quietly share it, so the supervisor first binds a plain
+socket, which fails if anything holds the port. And connections waiting in a worker's own queue
+when that worker dies are reset (with one shared socket another worker would have taken them);
+uvicorn restarts the worker and the kernel sends new connections to the live ones.
+
+Linux only: macOS and the BSDs accept SO_REUSEPORT but do not spread TCP connections over the
+sockets, so there workers share one socket as uvicorn does.
 """
 
 from __future__ import annotations
 
 import logging
 import socket
+import sys
 from typing import Any
 
 import uvicorn
@@ -25,8 +34,7 @@ from uvicorn.supervisors import Multiprocess
 
 log = logging.getLogger(__name__)
 
-# Linux, macOS and the BSDs have it; elsewhere workers share one socket as uvicorn does.
-REUSE_PORT = hasattr(socket, "SO_REUSEPORT")
+REUSE_PORT = sys.platform == "linux" and hasattr(socket, "SO_REUSEPORT")
 
 
 def _share_address(sock: socket.socket) -> None:
@@ -49,6 +57,11 @@ class _PerWorkerSocket(socket.socket):
 
 def _reserve(host: str, port: int) -> _PerWorkerSocket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    if port != 0:
+        # Without SO_REUSEPORT this bind fails if any socket holds the port, reusable or not.
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
     sock = _PerWorkerSocket(family, socket.SOCK_STREAM)
     _share_address(sock)
     try:

@@ -83,6 +83,18 @@ async def test_hashing_threads_run_at_a_lower_cpu_priority_than_the_event_loop()
     assert niceness[0] > loop_niceness
 
 
+async def test_hashing_works_where_thread_priority_cannot_be_changed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def forbidden(*args: object) -> None:
+        raise PermissionError("setpriority is not allowed here")
+
+    monkeypatch.setattr(os, "setpriority", forbidden)
+    hasher = PasswordHasher(concurrency=1)
+    hashed = await hasher.hash("Test123!")
+    assert await hasher.verify("Test123!", hashed) == (True, None)
+
+
 @pytest.mark.parametrize("limit", [1, 2])
 async def test_no_more_hashes_run_at_once_than_the_configured_concurrency(limit: int) -> None:
     hasher = PasswordHasher(concurrency=limit)
