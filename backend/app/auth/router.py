@@ -14,7 +14,7 @@ from app.auth.schemas import (
     TokenPublic,
     UserPublic,
 )
-from app.core.db import SessionDep
+from app.core.db import RequestDbDep, SessionDep
 from app.core.envelope import Envelope, ok
 from app.core.errors import Unauthorized
 from app.core.security import TokenService
@@ -34,12 +34,12 @@ def _auth_response(user: User, tokens: TokenService) -> AuthPublic:
 @router.post("/register", status_code=status.HTTP_201_CREATED, summary="Create an account")
 async def register(
     body: RegisterRequest,
-    session: SessionDep,
+    db: RequestDbDep,
     hasher: PasswordHasherDep,
     tokens: TokenServiceDep,
 ) -> Envelope[AuthPublic]:
     user = await service.register_user(
-        session, hasher, email=body.email, password=body.password, name=body.name
+        db, hasher, email=body.email, password=body.password, name=body.name
     )
     return ok(_auth_response(user, tokens))
 
@@ -47,7 +47,7 @@ async def register(
 @router.post("/login", summary="Exchange e-mail and password for an access token")
 async def login(
     body: LoginRequest,
-    session: SessionDep,
+    db: RequestDbDep,
     hasher: PasswordHasherDep,
     tokens: TokenServiceDep,
     guard: LoginGuardDep,
@@ -56,7 +56,7 @@ async def login(
     # Keyed by the e-mail as typed, known or not, so the limit reveals nothing about accounts.
     await guard.refuse_if_blocked(email)
     try:
-        user = await service.authenticate(session, hasher, email=email, password=body.password)
+        user = await service.authenticate(db, hasher, email=email, password=body.password)
     except Unauthorized:
         await guard.record_failure(email)
         raise

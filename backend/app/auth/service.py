@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.passwords import MAX_PASSWORD_LENGTH, PasswordHasher
+from app.core.db import RequestDb
 from app.core.errors import Conflict, Unauthorized, ValidationFailed
 from app.models import EmotionEntry, User, Visualization
 
@@ -28,13 +29,16 @@ def normalise_email(email: str) -> str:
 
 
 async def register_user(
-    session: AsyncSession, hasher: PasswordHasher, *, email: str, password: str, name: str
+    db: RequestDb, hasher: PasswordHasher, *, email: str, password: str, name: str
 ) -> User:
     """Create an account; Conflict when the e-mail is taken (checked before spending a hash)."""
     email = normalise_email(email)
+    session = await db.session()
     if await session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict("An account with this e-mail already exists.")
+    await db.release()  # no pooled connection held while queued for the hash
     hashed = await hasher.hash(password)
+    session = await db.session()
     # ON CONFLICT covers two registrations racing for one e-mail: the loser gets a 409 too.
     statement = (
         insert(User)
@@ -54,15 +58,15 @@ async def register_user(
     return user
 
 
-async def authenticate(
-    session: AsyncSession, hasher: PasswordHasher, *, email: str, password: str
-) -> User:
+async def authenticate(db: RequestDb, hasher: PasswordHasher, *, email: str, password: str) -> User:
     """The active user these credentials belong to; Unauthorized, identically, otherwise.
 
     Every failure path spends one full argon2 verification, so neither the answer nor its timing
     tells an unknown e-mail apart from a wrong password.
     """
+    session = await db.session()
     user = await session.scalar(select(User).where(User.email == normalise_email(email)))
+    await db.release()  # no pooled connection held while queued for the hash
     if len(password) > MAX_PASSWORD_LENGTH:
         # No account can have such a password; verify a bounded prefix against the dummy hash
         # so the cost matches without hashing whatever size the client sent.
@@ -74,6 +78,7 @@ async def authenticate(
     values: dict[str, object] = {"last_login_at": func.now()}
     if new_hash is not None:
         values["hashed_password"] = new_hash  # parameters were raised since this hash was made
+    session = await db.session()
     await session.execute(
         update(User)
         .where(User.id == user.id)
