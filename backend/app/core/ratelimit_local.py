@@ -4,8 +4,11 @@ The same approximation as `limits`' sliding window counter, so the two stores an
 window of `expiry` seconds counts this fixed window's hits plus the previous window's, weighted
 by how much of the previous window still overlaps the sliding one. The counts live in a dict,
 read and written without awaiting anything, so concurrent requests on the event loop cannot
-interleave inside one update (no lock needed). Windows two periods old are swept out now and
-then, so idle addresses do not accumulate.
+interleave inside one update (no lock needed). Windows two periods old are swept out once a
+minute, so idle addresses do not accumulate; the sweep walks every key on the event loop (measured:
+27 ms for 200,000 keys, 55 ms when all of them go), so only a flood from hundreds of thousands of
+addresses would make it felt, and such a flood calls for RATE_LIMIT_STORAGE_URL and a proxy's
+limits anyway.
 """
 
 from __future__ import annotations
