@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 import asyncpg
 from pydantic import TypeAdapter
@@ -151,81 +151,33 @@ def to_public(entry: _EntryColumns, visualization_id: uuid.UUID | None) -> Entry
     )
 
 
+class NewEntry(TypedDict):
+    """The columns an INSERT sets (the rest take their server defaults)."""
+
+    user_id: uuid.UUID
+    situation: str
+    emotions: list[str]
+    intensity: Decimal
+    notes: str | None
+    source: str
+    intake_session_id: uuid.UUID | None
+
+
 # The values come as parameters (their keys name the columns): the statement is built once.
 _INSERT_ENTRY = insert(_entries).returning(*_PUBLIC_COLUMNS)
-_INSERT_COLUMNS = (
-    "user_id", "situation", "emotions", "intensity", "notes", "source", "intake_session_id"
-)  # fmt: skip
 # The same statements for the asyncpg lane of the two hottest requests (bench/: issue 9).
-_RAW_INSERT_ENTRY = RawStatement.compile(_INSERT_ENTRY, _INSERT_COLUMNS)
+_RAW_INSERT_ENTRY = RawStatement.compile(_INSERT_ENTRY, tuple(NewEntry.__annotations__))
 _RAW_PAGES = {sort: RawStatement.compile(statement) for sort, statement in _PAGE_STATEMENTS.items()}
 
 
-def _entry_values(
-    *,
-    user_id: uuid.UUID,
-    situation: str,
-    emotions: list[str],
-    intensity: Decimal,
-    notes: str | None,
-    source: str,
-    intake_session_id: uuid.UUID | None,
-) -> dict[str, Any]:
-    return {
-        "user_id": user_id,
-        "situation": situation,
-        "emotions": emotions,
-        "intensity": intensity,
-        "notes": notes,
-        "source": source,
-        "intake_session_id": intake_session_id,
-    }
-
-
-async def insert_entry(
-    session: AsyncSession,
-    *,
-    user_id: uuid.UUID,
-    situation: str,
-    emotions: list[str],
-    intensity: Decimal,
-    notes: str | None,
-    source: str = "manual",
-    intake_session_id: uuid.UUID | None = None,
-) -> EntryPublic:
+async def insert_entry(session: AsyncSession, entry: NewEntry) -> EntryPublic:
     """Insert inside the session's transaction (the intake flow writes more in the same one)."""
-    values = _entry_values(
-        user_id=user_id,
-        situation=situation,
-        emotions=emotions,
-        intensity=intensity,
-        notes=notes,
-        source=source,
-        intake_session_id=intake_session_id,
-    )
-    return to_public((await session.execute(_INSERT_ENTRY, values)).one(), None)
+    return to_public((await session.execute(_INSERT_ENTRY, entry)).one(), None)
 
 
-async def insert_manual_entry(
-    driver: asyncpg.Connection,
-    *,
-    user_id: uuid.UUID,
-    situation: str,
-    emotions: list[str],
-    intensity: Decimal,
-    notes: str | None,
-) -> EntryPublic:
-    """POST /entries on the asyncpg lane: one statement, atomic on its own."""
-    values = _entry_values(
-        user_id=user_id,
-        situation=situation,
-        emotions=emotions,
-        intensity=intensity,
-        notes=notes,
-        source="manual",
-        intake_session_id=None,
-    )
-    row = await driver.fetchrow(_RAW_INSERT_ENTRY.sql, *_RAW_INSERT_ENTRY.args(values))
+async def insert_entry_alone(driver: asyncpg.Connection, entry: NewEntry) -> EntryPublic:
+    """The same INSERT on the asyncpg lane (POST /entries): one statement, atomic on its own."""
+    row = await driver.fetchrow(_RAW_INSERT_ENTRY.sql, *_RAW_INSERT_ENTRY.args(entry))
     assert row is not None  # INSERT ... RETURNING always returns the row
     return _ENTRY.validate_python(dict(row, has_visualization=False, visualization_id=None))
 

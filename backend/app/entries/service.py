@@ -25,14 +25,16 @@ log = logging.getLogger(__name__)
 
 
 async def create_entry(driver: asyncpg.Connection, user: User, body: EntryCreate) -> EntryPublic:
-    return await repository.insert_manual_entry(
-        driver,
+    entry = repository.NewEntry(
         user_id=user.id,
         situation=body.situation,
         emotions=[str(e) for e in body.emotions],
         intensity=intensity_to_decimal(body.intensity),
         notes=body.notes,
+        source="manual",
+        intake_session_id=None,
     )
+    return await repository.insert_entry_alone(driver, entry)
 
 
 async def list_entries(

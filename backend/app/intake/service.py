@@ -226,8 +226,7 @@ async def complete(
     summary = await provider.summarize_intake(
         row.initial_situation, answered, emotions, float(intensity)
     )
-    entry = await entries.insert_entry(
-        session,
+    new_entry = entries.NewEntry(
         user_id=user.id,
         situation=_entry_situation(summary.situation_summary, row.initial_situation),
         emotions=emotions,
@@ -236,6 +235,7 @@ async def complete(
         source="intake_flow",
         intake_session_id=row.id,
     )
+    entry = await entries.insert_entry(session, new_entry)
     row.is_complete = True
     row.completed_at = datetime.now(UTC)
     row.final_summary = summary.ai_summary
