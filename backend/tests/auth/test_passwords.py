@@ -15,6 +15,30 @@ import pytest
 from app.auth.passwords import HASH_THREAD_NICENESS, PasswordHasher, password_policy_problems
 
 
+class PeakCounter:
+    """Wraps hash functions (from any thread) and records the most running at once; each call
+    lasts at least 20 ms so that overlapping calls really overlap."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._running = 0
+        self._lock = threading.Lock()
+
+    def wrap(self, inner: Callable[[str], str]) -> Callable[[str], str]:
+        def counted(password: str) -> str:
+            with self._lock:
+                self._running += 1
+                self.peak = max(self.peak, self._running)
+            try:
+                time.sleep(0.02)
+                return inner(password)
+            finally:
+                with self._lock:
+                    self._running -= 1
+
+        return counted
+
+
 async def test_hash_is_argon2id_with_the_chosen_parameters_and_verifies() -> None:
     hasher = PasswordHasher(concurrency=2)
     hashed = await hasher.hash("Test123!")
@@ -98,59 +122,25 @@ async def test_hashing_works_where_thread_priority_cannot_be_changed(
 @pytest.mark.parametrize("limit", [1, 2])
 async def test_no_more_hashes_run_at_once_than_the_configured_concurrency(limit: int) -> None:
     hasher = PasswordHasher(concurrency=limit)
-    running = 0
-    peak = 0
-    lock = threading.Lock()
-    inner = hasher._context.hash
-
-    def counted(password: str) -> str:
-        nonlocal running, peak
-        with lock:
-            running += 1
-            peak = max(peak, running)
-        try:
-            time.sleep(0.02)
-            return inner(password)
-        finally:
-            with lock:
-                running -= 1
-
-    hasher._context.hash = counted  # type: ignore[method-assign,assignment]
+    counter = PeakCounter()
+    hasher._context.hash = counter.wrap(hasher._context.hash)  # type: ignore[method-assign,assignment]
     await asyncio.gather(*(hasher.hash(f"Password{i}A") for i in range(6)))
-    assert peak == limit
+    assert counter.peak == limit
 
 
 @pytest.mark.parametrize("limit", [1, 2])
 async def test_hashers_sharing_a_slot_directory_share_one_bound(limit: int, tmp_path: Path) -> None:
     """Two API processes on one DATA_DIR, modelled as two hashers: `limit` hashes at once in all."""
     hashers = [PasswordHasher(concurrency=limit, slots_dir=tmp_path) for _ in range(2)]
-    running = 0
-    peak = 0
-    lock = threading.Lock()
-
-    def counting(inner: Callable[[str], str]) -> Callable[[str], str]:
-        def counted(password: str) -> str:
-            nonlocal running, peak
-            with lock:
-                running += 1
-                peak = max(peak, running)
-            try:
-                time.sleep(0.02)
-                return inner(password)
-            finally:
-                with lock:
-                    running -= 1
-
-        return counted
-
+    counter = PeakCounter()
     for hasher in hashers:
-        hasher._context.hash = counting(hasher._context.hash)  # type: ignore[method-assign,assignment]
+        hasher._context.hash = counter.wrap(hasher._context.hash)  # type: ignore[method-assign,assignment]
     hashed = await hashers[0].hash("Password0A")
     work = [hasher.hash(f"Password{i}A") for i in range(4) for hasher in hashers]
     verifies = [hasher.verify("Password0A", hashed) for hasher in hashers]
     results = await asyncio.gather(*work, *verifies)
     assert results[-2:] == [(True, None), (True, None)]
-    assert peak == limit
+    assert counter.peak == limit
 
 
 @pytest.mark.parametrize(
