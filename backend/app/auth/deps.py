@@ -111,7 +111,7 @@ async def get_current_user(
     token = bearer_token(conn.scope)
     if token is None:
         raise Unauthorized("Send `Authorization: Bearer <token>`.")
-    tokens: TokenService = conn.app.state.tokens
+    tokens = await get_token_service(conn)
     user = await get_user_cache(conn).get(request_db, tokens.subject(token))
     # For the access log (read by middleware from scope state) and for every log line after this.
     conn.scope.setdefault("state", {})["user_id"] = str(user.id)

@@ -136,11 +136,12 @@ class RequestDb:
     pool, or drops it when it can no longer be trusted.
     """
 
-    __slots__ = ("_connection", "_database", "_finished", "_session")
+    __slots__ = ("_connection", "_database", "_driver", "_finished", "_session")
 
     def __init__(self, database: Database) -> None:
         self._database = database
         self._connection: AsyncConnection | None = None
+        self._driver: asyncpg.Connection | None = None
         self._session: AsyncSession | None = None
         self._finished = False
 
@@ -156,10 +157,13 @@ class RequestDb:
         return self._connection
 
     async def driver(self) -> asyncpg.Connection:
-        raw = await (await self._connect()).get_raw_connection()
-        driver = raw.driver_connection
-        assert isinstance(driver, asyncpg.Connection)
-        return driver
+        if self._driver is None:
+            # Asked once per connection: SQLAlchemy answers through a greenlet switch.
+            raw = await (await self._connect()).get_raw_connection()
+            driver = raw.driver_connection
+            assert isinstance(driver, asyncpg.Connection)
+            self._driver = driver
+        return self._driver
 
     async def session(self) -> AsyncSession:
         if self._session is None:
@@ -180,7 +184,7 @@ class RequestDb:
         """Commit or roll back, and hand the connection back; `discard` drops it from the pool
         instead (the request failed because of it: lost, or its protocol state confused)."""
         session, connection = self._session, self._connection
-        self._session = self._connection = None
+        self._session = self._connection = self._driver = None
         self._finished = True
         try:
             if session is not None:
