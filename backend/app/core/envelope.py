@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
@@ -46,6 +47,39 @@ class ErrorEnvelope(BaseModel):
 
 def ok(data: T) -> Envelope[T]:
     return Envelope[T](data=data)
+
+
+def _uuid_to_str(value: Any) -> str:
+    # asyncpg decodes uuid columns to its own uuid.UUID subclass, which orjson does not take.
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not part of the JSON envelope")
+
+
+# Z for UTC, like pydantic; anything else unknown is a bug and raises instead of becoming a str.
+_JSON_OPTIONS = orjson.OPT_UTC_Z
+
+
+def envelope_response(data: Any, status_code: int = 200) -> Response:
+    """`ok(data)` already serialised: the same bytes a route's `Envelope[...]` return type gives.
+
+    For the hot list and create routes (bench/, docs/BENCHMARKS.md): their rows go from asyncpg
+    to JSON by orjson, without building a pydantic model per entry and validating and
+    serialising the page again (a fifth of a page's CPU: 0.90 -> 0.72 ms, and orjson encodes
+    the 50 entries in 19 µs where pydantic-core took 61 µs). `data` holds only JSON types,
+    UUIDs and aware datetimes; the route keeps its model as `response_model` for OpenAPI, and
+    tests compare its output with the model's.
+    """
+    body = {
+        "success": True,
+        "data": data,
+        "meta": {"timestamp": utcnow_iso(), "request_id": request_id_var.get()},
+    }
+    return Response(
+        orjson.dumps(body, default=_uuid_to_str, option=_JSON_OPTIONS),
+        status_code=status_code,
+        media_type="application/json",
+    )
 
 
 def error_response(

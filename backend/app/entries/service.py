@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from functools import partial
+from typing import Any
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.after_commit import after_commit
 from app.entries import repository
 from app.entries.schemas import (
-    EntriesPublic,
     EntryCreate,
     EntryPublic,
     EntrySort,
@@ -24,7 +24,9 @@ from app.visualizations.media import MediaStore
 log = logging.getLogger(__name__)
 
 
-async def create_entry(driver: asyncpg.Connection, user: User, body: EntryCreate) -> EntryPublic:
+async def create_entry(
+    driver: asyncpg.Connection, user: User, body: EntryCreate
+) -> repository.EntryJson:
     entry = repository.NewEntry(
         user_id=user.id,
         situation=body.situation,
@@ -39,11 +41,12 @@ async def create_entry(driver: asyncpg.Connection, user: User, body: EntryCreate
 
 async def list_entries(
     driver: asyncpg.Connection, user: User, *, limit: int, offset: int, sort: EntrySort
-) -> EntriesPublic:
+) -> dict[str, Any]:
+    """A page in EntriesPublic's shape, as plain data for envelope_response."""
     entries, total = await repository.list_page(
         driver, user.id, limit=limit, offset=offset, sort=sort
     )
-    return EntriesPublic(entries=entries, total=total, limit=limit, offset=offset)
+    return {"entries": entries, "total": total, "limit": limit, "offset": offset}
 
 
 async def read_entry(session: AsyncSession, entry: EmotionEntry) -> EntryPublic:
