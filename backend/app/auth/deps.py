@@ -8,8 +8,9 @@ import uuid
 from collections.abc import Callable
 from typing import Annotated
 
+import asyncpg
 from fastapi import Depends
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import ColumnElement, Table, bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 
@@ -38,7 +39,7 @@ TokenServiceDep = Annotated[TokenService, Depends(get_token_service)]
 async def load_active_user(session: AsyncSession, user_id: uuid.UUID) -> User:
     user = await session.scalar(select(User).where(User.id == user_id))
     if user is None or not user.is_active:
-        raise Unauthorized(_REFUSED)
+        raise AccountRefused
     return user
 
 
@@ -52,7 +53,26 @@ _users: Table = User.__table__  # type: ignore[assignment]
 _IS_ACTIVE = RawStatement.compile(
     select(_users.c.is_active).where(_users.c.id == bindparam("user_id"))
 )
-_REFUSED = "The account for this token no longer exists or is disabled."
+
+
+class AccountRefused(Unauthorized):
+    """A valid token whose account no longer exists or is disabled."""
+
+    default_message = "The account for this token no longer exists or is disabled."
+
+
+def account_is_active(user_id: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
+    """SQL: the account `user_id` exists and is active, for a statement that checks it itself.
+
+    The hot routes (ClaimedUserId) put this in their one statement instead of probing first.
+    """
+    return exists().where(_users.c.id == user_id, _users.c.is_active).correlate_except(_users)
+
+
+async def refuse_unless_active(driver: asyncpg.Connection, user_id: uuid.UUID) -> None:
+    """Unauthorized unless the account exists and is active (the probe, on the asyncpg lane)."""
+    if not await driver.fetchval(_IS_ACTIVE.sql, user_id):
+        raise AccountRefused
 
 
 class ActiveUserCache:
@@ -81,10 +101,12 @@ class ActiveUserCache:
         now = self._clock()
         cached = self._users.get(user_id)
         if cached is not None and cached[1] > now:
-            if await (await request_db.driver()).fetchval(_IS_ACTIVE.sql, user_id):
-                return cached[0]
-            self._users.pop(user_id, None)
-            raise Unauthorized(_REFUSED)
+            try:
+                await refuse_unless_active(await request_db.driver(), user_id)
+            except AccountRefused:
+                self._users.pop(user_id, None)
+                raise
+            return cached[0]
         session = await request_db.session()
         user = await load_active_user(session, user_id)
         if self.ttl_seconds > 0:
@@ -104,19 +126,30 @@ def get_user_cache(conn: HTTPConnection) -> ActiveUserCache:
     return cache
 
 
-async def get_current_user(
-    conn: HTTPConnection,
-    request_db: RequestDbDep,
-) -> User:
+async def get_claimed_user_id(conn: HTTPConnection) -> uuid.UUID:
+    """The user id a valid token names; whether that account is still active is NOT checked.
+
+    Only for routes whose one statement checks the account itself (`account_is_active`, or
+    `refuse_unless_active` where no statement can), so that the hot routes (GET and POST
+    /entries) ask PostgreSQL once per request, not twice. Every other route uses CurrentUser.
+    """
     token = bearer_token(conn.scope)
     if token is None:
         raise Unauthorized("Send `Authorization: Bearer <token>`.")
     tokens = await get_token_service(conn)
-    user = await get_user_cache(conn).get(request_db, tokens.subject(token))
+    user_id = tokens.subject(token)
     # For the access log (read by middleware from scope state) and for every log line after this.
-    conn.scope.setdefault("state", {})["user_id"] = str(user.id)
-    user_id_var.set(str(user.id))
-    return user
+    conn.scope.setdefault("state", {})["user_id"] = str(user_id)
+    user_id_var.set(str(user_id))
+    return user_id
+
+
+ClaimedUserId = Annotated[uuid.UUID, Depends(get_claimed_user_id)]
+
+
+async def get_current_user(conn: HTTPConnection, request_db: RequestDbDep) -> User:
+    """The caller's account, refused (401) if the token is bad or the account gone or disabled."""
+    return await get_user_cache(conn).get(request_db, await get_claimed_user_id(conn))
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import NullType
 
+from app.auth.deps import account_is_active
 from app.core.rawsql import RawStatement
 from app.entries.schemas import EntryPublic, EntrySort
 from app.models import EmotionEntry, Visualization
@@ -97,7 +98,9 @@ def _page_statement(sort: EntrySort) -> Select[*tuple[Any, ...]]:
             total.label("total"),
         )
         .outerjoin(_visualizations, _visualizations.c.entry_id == _entries.c.id)
-        .where(owned)
+        # The caller's account is checked here, not by a probe first (ClaimedUserId): a
+        # disabled or deleted account gets no rows, and list_page asks why.
+        .where(owned, account_is_active(bindparam("user_id")))
         .order_by(*order)
         .limit(bindparam("limit", type_=Integer))
         .offset(bindparam("offset", type_=Integer))
@@ -105,8 +108,14 @@ def _page_statement(sort: EntrySort) -> Select[*tuple[Any, ...]]:
 
 
 _PAGE_STATEMENTS = {sort: _page_statement(sort) for sort in EntrySort}
-_RAW_COUNT = RawStatement.compile(
-    select(func.count()).select_from(_entries).where(_entries.c.user_id == bindparam("user_id"))
+# The caller's total, as a row only when their account is active (no row: refused).
+_RAW_TOTAL_IF_ACTIVE = RawStatement.compile(
+    select(
+        select(func.count())
+        .select_from(_entries)
+        .where(_entries.c.user_id == bindparam("user_id"))
+        .scalar_subquery()
+    ).where(account_is_active(bindparam("user_id")))
 )
 # An entry as the hot routes answer it: EntryPublic's fields, in its order, with the values
 # asyncpg decoded (envelope_response serialises them; tests hold it equal to EntryPublic's JSON).
@@ -165,8 +174,20 @@ class NewEntry(TypedDict):
 
 # The values come as parameters (their keys name the columns): the statement is built once.
 _INSERT_ENTRY = insert(_entries).returning(*_PUBLIC_COLUMNS)
-# The same statements for the asyncpg lane of the two hottest requests (bench/: issue 9).
-_RAW_INSERT_ENTRY = RawStatement.compile(_INSERT_ENTRY, tuple(NewEntry.__annotations__))
+# The same statements for the asyncpg lane of the two hottest requests (bench/: issue 9). The
+# insert there also checks the caller's account (ClaimedUserId): INSERT ... SELECT the values
+# WHERE the account is active, so a disabled or deleted account inserts nothing.
+_NEW_ENTRY_COLUMNS = tuple(NewEntry.__annotations__)
+_RAW_INSERT_ENTRY = RawStatement.compile(
+    insert(_entries)
+    .from_select(
+        _NEW_ENTRY_COLUMNS,
+        select(
+            *(bindparam(name, type_=_entries.c[name].type) for name in _NEW_ENTRY_COLUMNS)
+        ).where(account_is_active(bindparam("user_id", type_=_entries.c.user_id.type))),
+    )
+    .returning(*_PUBLIC_COLUMNS)
+)
 _RAW_PAGES = {sort: RawStatement.compile(statement) for sort, statement in _PAGE_STATEMENTS.items()}
 
 
@@ -175,10 +196,14 @@ async def insert_entry(session: AsyncSession, entry: NewEntry) -> EntryPublic:
     return to_public((await session.execute(_INSERT_ENTRY, entry)).one(), None)
 
 
-async def insert_entry_alone(driver: asyncpg.Connection, entry: NewEntry) -> EntryJson:
-    """The same INSERT on the asyncpg lane (POST /entries): one statement, atomic on its own."""
+async def insert_entry_alone(driver: asyncpg.Connection, entry: NewEntry) -> EntryJson | None:
+    """The same INSERT on the asyncpg lane (POST /entries): one statement, atomic on its own.
+
+    None, and nothing inserted, when the account `entry["user_id"]` is disabled or gone.
+    """
     row = await driver.fetchrow(_RAW_INSERT_ENTRY.sql, *_RAW_INSERT_ENTRY.args(entry))
-    assert row is not None  # INSERT ... RETURNING always returns the row
+    if row is None:
+        return None
     return dict(row, has_visualization=False, visualization_id=None)
 
 
@@ -189,15 +214,19 @@ async def list_page(
     limit: int,
     offset: int,
     sort: EntrySort,
-) -> tuple[list[EntryJson], int]:
-    """A page of the user's entries and how many they have in all (on the asyncpg lane)."""
+) -> tuple[list[EntryJson], int] | None:
+    """A page of the user's entries and how many they have in all (on the asyncpg lane).
+
+    None when the account `user_id` is disabled or gone.
+    """
     statement = _RAW_PAGES[sort]
     parameters = {"user_id": user_id, "limit": limit, "offset": offset}
     rows = await driver.fetch(statement.sql, *statement.args(parameters))
     if not rows:
-        # An empty page carries no total: none at all from offset 0, else ask (past the end).
-        total = await driver.fetchval(_RAW_COUNT.sql, user_id) if offset else 0
-        return [], int(total or 0)
+        # No rows: an empty journal, a page past the end, or an account that may not list. One
+        # more statement tells them apart and gives the total (no row at all: not active).
+        active = await driver.fetchrow(_RAW_TOTAL_IF_ACTIVE.sql, user_id)
+        return None if active is None else ([], int(active[0]))
     total = int(rows[0]["total"])
     entries = [dict(row) for row in rows]
     for entry in entries:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from functools import partial
 from typing import Any
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.deps import AccountRefused
 from app.core.after_commit import after_commit
 from app.entries import repository
 from app.entries.schemas import (
@@ -18,17 +20,21 @@ from app.entries.schemas import (
     EntryUpdate,
     intensity_to_decimal,
 )
-from app.models import EmotionEntry, User
+from app.models import EmotionEntry
 from app.visualizations.media import MediaStore
 
 log = logging.getLogger(__name__)
 
 
 async def create_entry(
-    driver: asyncpg.Connection, user: User, body: EntryCreate
+    driver: asyncpg.Connection, user_id: uuid.UUID, body: EntryCreate
 ) -> repository.EntryJson:
+    """Record an entry for a token's user; AccountRefused (nothing stored) if the account may not.
+
+    The account is checked by the INSERT itself (app.auth.deps.ClaimedUserId).
+    """
     entry = repository.NewEntry(
-        user_id=user.id,
+        user_id=user_id,
         situation=body.situation,
         emotions=[str(e) for e in body.emotions],
         intensity=intensity_to_decimal(body.intensity),
@@ -36,16 +42,23 @@ async def create_entry(
         source="manual",
         intake_session_id=None,
     )
-    return await repository.insert_entry_alone(driver, entry)
+    created = await repository.insert_entry_alone(driver, entry)
+    if created is None:
+        raise AccountRefused
+    return created
 
 
 async def list_entries(
-    driver: asyncpg.Connection, user: User, *, limit: int, offset: int, sort: EntrySort
+    driver: asyncpg.Connection, user_id: uuid.UUID, *, limit: int, offset: int, sort: EntrySort
 ) -> dict[str, Any]:
-    """A page in EntriesPublic's shape, as plain data for envelope_response."""
-    entries, total = await repository.list_page(
-        driver, user.id, limit=limit, offset=offset, sort=sort
-    )
+    """A page in EntriesPublic's shape, as plain data for envelope_response.
+
+    AccountRefused if the token's account may not list: the page's statement checks it.
+    """
+    page = await repository.list_page(driver, user_id, limit=limit, offset=offset, sort=sort)
+    if page is None:
+        raise AccountRefused
+    entries, total = page
     return {"entries": entries, "total": total, "limit": limit, "offset": offset}
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.models import EmotionEntry
 from tests.auth.swift_decoding import (
@@ -17,6 +17,7 @@ from tests.auth.swift_decoding import (
     assert_swift_decodes,
 )
 from tests.entries.conftest import ENTRIES, Journal, entry_payload
+from tests.sql_recorder import recorded_statements
 from tests.test_foundation import assert_error
 
 
@@ -48,6 +49,15 @@ async def test_created_entry_is_stored_for_the_caller(
     assert stored is not None
     assert stored.user_id == journal.user.id
     assert str(stored.intensity) == "0.70"
+
+
+async def test_creating_an_entry_is_one_round_trip(journal: Journal, engine: AsyncEngine) -> None:
+    with recorded_statements(engine) as statements:
+        await journal.create()
+    # The INSERT checks the caller's account itself (no probe before it: ClaimedUserId).
+    assert len(statements) == 1
+    assert statements[0].startswith("INSERT INTO emotion_entries")
+    assert "users.is_active" in statements[0]
 
 
 @pytest.mark.parametrize(

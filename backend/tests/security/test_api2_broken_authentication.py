@@ -17,10 +17,10 @@ import httpx
 import jwt
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import User
+from app.models import EmotionEntry, User
 from tests.conftest import TEST_JWT_SECRET
 from tests.security.conftest import (
     API,
@@ -111,26 +111,53 @@ async def test_forged_tokens_are_refused_on_http_and_websocket(
     assert (await client.get(f"{API}/auth/me", headers=owner.headers)).status_code == 200
 
 
-async def test_token_of_a_deleted_user_is_refused(
-    client: httpx.AsyncClient, db: AsyncSession, owner: Party
+async def _delete(db: AsyncSession, user: User) -> None:
+    await db.execute(delete(User).where(User.id == user.id))
+
+
+async def _disable(db: AsyncSession, user: User) -> None:
+    await db.execute(update(User).where(User.id == user.id).values(is_active=False))
+
+
+# GET and POST /entries check the account inside their one statement, not with a probe first
+# (ClaimedUserId): every branch of theirs is tried, beside a route that probes (/auth/me).
+HOT_AND_PROBED = [
+    ("GET", "/entries", 0),  # an empty journal: the branch that asks why there are no rows
+    ("GET", "/entries", 3),  # the page statement itself
+    ("GET", "/entries?offset=50", 3),  # a page past the end
+    ("POST", "/entries", 0),  # the INSERT ... SELECT ... WHERE the account is active
+    ("GET", "/auth/me", 0),
+]
+
+
+@pytest.mark.parametrize("revoke", [_delete, _disable], ids=["deleted", "disabled"])
+@pytest.mark.parametrize(("method", "path", "entries"), HOT_AND_PROBED)
+async def test_the_token_of_a_deleted_or_disabled_account_is_refused_at_once(
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    owner: Party,
+    revoke: Callable[[AsyncSession, User], Any],
+    method: str,
+    path: str,
+    entries: int,
 ) -> None:
-    await db.execute(delete(User).where(User.id == owner.user.id))
+    for _ in range(entries):
+        await insert_entry(db, owner.user)
+    body = {"situation": "Still here?", "emotions": ["joy"], "intensity": 0.5}
+    kwargs: dict[str, Any] = {"headers": owner.headers}
+    if method == "POST":
+        kwargs["json"] = body
+    # Accepted while the account is active, so only the revocation differs.
+    assert (await client.request(method, f"{API}{path}", **kwargs)).status_code in (200, 201)
+    await revoke(db, owner.user)
     await db.flush()
 
-    assert_refused(await client.get(f"{API}/entries", headers=owner.headers), 401, "UNAUTHORIZED")
-
-
-async def test_token_of_an_inactive_user_is_refused(
-    client: httpx.AsyncClient, db: AsyncSession, owner: Party
-) -> None:
-    assert (await client.get(f"{API}/entries", headers=owner.headers)).status_code == 200
-    await db.execute(update(User).where(User.id == owner.user.id).values(is_active=False))
-    await db.flush()
-
-    assert_refused(await client.get(f"{API}/entries", headers=owner.headers), 401, "UNAUTHORIZED")
-    assert_refused(
-        await client.post(f"{API}/auth/refresh", headers=owner.headers), 401, "UNAUTHORIZED"
+    assert_refused(await client.request(method, f"{API}{path}", **kwargs), 401, "UNAUTHORIZED")
+    stored = await db.scalar(
+        select(func.count()).select_from(EmotionEntry).where(EmotionEntry.user_id == owner.user.id)
     )
+    # The refused POST stored nothing (the accepted one before it is there unless deleted).
+    assert stored == (0 if revoke is _delete else entries + (method == "POST"))
 
 
 @pytest.mark.parametrize(
