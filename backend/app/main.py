@@ -15,6 +15,7 @@ from app.analytics.router import router as analytics_router
 from app.auth.deps import ActiveUserCache, get_claimed_user_id, get_current_user
 from app.auth.router import router as auth_router
 from app.catalog.router import router as catalog_router
+from app.core.access_log import AccessRecorder
 from app.core.config import APP_VERSION, Settings, get_settings
 from app.core.cors import EnvelopeCORSMiddleware
 from app.core.db import Database, create_engine
@@ -108,6 +109,7 @@ def create_app(
                 await app.state.ai_provider.aclose()
             if owns_database:
                 await app.state.db.dispose()
+            app.state.access_recorder.flush()
             log.info("api stopped")
 
     app = FastAPI(
@@ -127,6 +129,7 @@ def create_app(
     app.state.tokens = token_service(settings)
     app.state.limiter = RateLimiter(settings)
     app.state.user_cache = ActiveUserCache(settings.auth_user_cache_seconds)
+    app.state.access_recorder = AccessRecorder(settings.access_log_batch_ms / 1000)
     install_exception_handlers(app)
     for router in API_ROUTERS:
         add_routes(app, router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
@@ -153,7 +156,7 @@ def create_app(
             "Retry-After",
         ],
     )
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(RequestContextMiddleware, recorder=app.state.access_recorder)
     return app
 
 

@@ -20,6 +20,7 @@ import cProfile
 import io
 import os
 import pstats
+import shutil
 import sys
 import tempfile
 import time
@@ -188,6 +189,7 @@ async def _run(args: argparse.Namespace, data_dir: Path, pg_url: str) -> dict[st
     from app.core.config import Settings
     from app.core.logging import configure_logging
     from app.main import create_app
+    from bench.asgi_state import per_request_state
 
     settings = Settings(
         _env_file=None,
@@ -209,7 +211,7 @@ async def _run(args: argparse.Namespace, data_dir: Path, pg_url: str) -> dict[st
         sys.stdout = stdout
     app = create_app(settings, serving=True)
     results: dict[str, Any] = {}
-    async with LifespanManager(app) as manager:
+    async with LifespanManager(per_request_state(app)) as manager:
         driver = AsgiDriver(manager.app)
         status, body = await driver.request(
             "POST",
@@ -272,6 +274,7 @@ async def _floor(
     from asgi_lifespan import LifespanManager
 
     from app.core.db import libpq_url
+    from bench.asgi_state import per_request_state
 
     os.environ["FLOOR_JWT_SECRET"] = (data_dir / "secret").read_text().strip()
     os.environ["FLOOR_DATABASE_URL"] = libpq_url(pg_url)
@@ -279,7 +282,7 @@ async def _floor(
 
     entry = orjson.dumps(ENTRY)
     results: dict[str, Any] = {}
-    async with LifespanManager(floor_app) as manager:
+    async with LifespanManager(per_request_state(floor_app)) as manager:
         driver = AsgiDriver(manager.app)
 
         async def get_entries() -> int:
@@ -339,6 +342,7 @@ def main() -> None:
         results = uvloop.run(_run(args, data_dir, pg_url))
     finally:
         server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.json:
         args.json.write_text(orjson.dumps(results, option=orjson.OPT_INDENT_2).decode())

@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -274,11 +275,16 @@ def main() -> None:
         results["project_worker_rss_mb"] = worker_rss_mb(server)
         results["floor_worker_rss_mb"] = worker_rss_mb(floor)
         results["login_interference"] = login_interference(base, token, args.duration)
+    except BaseException:
+        print(f"the servers' output and data are kept in {data_dir}", file=sys.stderr)
+        raise
     finally:
         for extra in (floor, fastapi_floor):
             if extra is not None:
                 stop(extra)
         stop(server)
+    # The database and logs of a finished run are of no use after it (~50 MB a run).
+    shutil.rmtree(data_dir, ignore_errors=True)
 
     print(
         f"\nmachine: {os.cpu_count()} cores; wrk -c{args.connections} -d{args.duration}s; "

@@ -40,6 +40,7 @@ from app.core.migrate import upgrade  # noqa: E402
 from app.core.security import token_service  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.models import User  # noqa: E402
+from bench.asgi_state import per_request_state  # noqa: E402
 
 TEST_JWT_SECRET = "test-secret-" + "x" * 40
 
@@ -119,6 +120,9 @@ def make_settings(pg_url: str, **overrides: object) -> Settings:
         "worker_in_process": False,
         "rate_limit_enabled": False,
         "log_level": "INFO",
+        # Each access line as its request ends, so tests can read it at once
+        # (tests/test_access_log.py covers the batches).
+        "access_log_batch_ms": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]
@@ -170,7 +174,7 @@ def app(settings: Settings, database: Database) -> FastAPI:
 
 
 async def _client_for(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with LifespanManager(app) as manager:
+    async with LifespanManager(per_request_state(app)) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             yield client

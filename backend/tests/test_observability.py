@@ -56,7 +56,7 @@ def test_logs_go_to_a_rotating_file_under_data_dir_logs(settings: Settings, tmp_
     assert {"ts", "level", "logger", "msg", "pid"} <= set(line)
 
 
-class _FormattedLines(logging.Handler):
+class FormattedLines(logging.Handler):
     """Formats at emit time, as the real handlers do (the request id lives in a contextvar)."""
 
     def __init__(self) -> None:
@@ -72,7 +72,7 @@ async def test_access_log_lines_carry_request_id_user_route_status_and_duration(
     client: httpx.AsyncClient, users: UserFactory
 ) -> None:
     access = logging.getLogger("app.access")
-    capture, level = _FormattedLines(), access.level
+    capture, level = FormattedLines(), access.level
     access.addHandler(capture)
     access.setLevel(logging.INFO)
     try:

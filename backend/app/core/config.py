@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     # --- runtime ---------------------------------------------------------------------------
     debug: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Access lines (and request metrics) are written in batches this far apart; 0: at once.
+    access_log_batch_ms: int = Field(default=100, ge=0, le=10_000)
     data_dir: Path = REPO_ROOT / "data"
     media_dir: Path | None = None
     public_base_url: str | None = None

@@ -16,14 +16,13 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.access_log import AccessRecorder, route_template
 from app.core.context import request_id_var, user_id_var
 from app.core.db import REQUEST_DB_KEY, RequestDb
 from app.core.db_errors import is_database_unavailable
 from app.core.envelope import error_response
 from app.core.errors import ServiceUnavailable
-from app.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
-access_log = logging.getLogger("app.access")
 error_log = logging.getLogger("app.error")
 
 _MAX_REQUEST_ID = 128
@@ -39,21 +38,13 @@ def _incoming_request_id(scope: Scope) -> str | None:
     return None
 
 
-def route_template(scope: Scope) -> str:
-    """The matched route's full template (`/api/v1/entries/{entry_id}`), for logs and metrics.
-
-    Every route sits on the application itself with its full path (app.core.routes), so the
-    route Starlette put in the scope names it. A test pins this.
-    """
-    path = getattr(scope.get("route"), "path", None)
-    return path if isinstance(path, str) else "<unmatched>"
-
-
 class RequestContextMiddleware:
-    """Assigns the request id, writes one access-log line, and turns escapes into envelopes."""
+    """Assigns the request id, records the access line and metrics (app.core.access_log), and
+    turns escapes into envelopes."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, recorder: AccessRecorder) -> None:
         self.app = app
+        self.recorder = recorder
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -87,7 +78,7 @@ class RequestContextMiddleware:
             await response(scope, receive, send_wrapper)
         finally:
             if scope["type"] == "http":
-                self._log_access(scope, status, started)
+                self.recorder.record(scope, status, time.perf_counter() - started, request_id)
             request_id_var.reset(rid_token)
             user_id_var.reset(uid_token)
 
@@ -106,30 +97,6 @@ class RequestContextMiddleware:
             exc_info=exc,
         )
         return error_response(500, "INTERNAL_ERROR", "An unexpected error occurred.")
-
-    @staticmethod
-    def _log_access(scope: Scope, status: int, started: float) -> None:
-        elapsed = time.perf_counter() - started
-        duration_ms = round(elapsed * 1000, 2)
-        state = scope.get("state", {})
-        route = route_template(scope)
-        method = scope.get("method", "")
-        HTTP_REQUESTS.labels(method, route, status).inc()
-        HTTP_LATENCY.labels(method, route, status).observe(elapsed)
-        access_log.info(
-            "%s %s %s",
-            scope.get("method"),
-            scope.get("path"),
-            status,
-            extra={
-                "method": scope.get("method"),
-                "route": route,
-                "status": status,
-                "duration_ms": duration_ms,
-                "user_id": state.get("user_id"),
-                "client": (scope.get("client") or ("", 0))[0],
-            },
-        )
 
 
 class BodySizeLimitMiddleware:

@@ -13,6 +13,7 @@ from app.core.config import Settings
 from app.core.db import Database
 from app.core.errors import AITextError
 from app.main import create_app
+from bench.asgi_state import per_request_state
 from tests.fakes import replies
 from tests.fakes.fixtures import fake_gemini_settings, make_gemini_provider
 from tests.fakes.gemini import FakeGemini
@@ -46,7 +47,7 @@ async def test_ready_reports_gemini_health_without_calling_it(
     provider = make_gemini_provider(fake_gemini, settings, ai_max_retries=0)
     app = create_app(settings, database=database, ai_provider=provider)
     try:
-        async with LifespanManager(app) as manager:
+        async with LifespanManager(per_request_state(app)) as manager:
             transport = httpx.ASGITransport(app=manager.app)
             async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
                 ready = (await client.get("/health/ready")).json()

@@ -1,0 +1,122 @@
+"""Access lines and request metrics written in batches (ACCESS_LOG_BATCH_MS, app.core.access_log).
+
+The other tests run with ACCESS_LOG_BATCH_MS=0 (each line as its request ends); these run the
+default way `emotionviz serve` does, and check that batching loses and mixes up nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+from fastapi import FastAPI
+
+from app.core import access_log
+from app.core.config import Settings
+from app.core.db import Database
+from app.core.metrics import HTTP_REQUESTS
+from app.main import create_app
+from tests.conftest import UserFactory, _client_for
+from tests.test_observability import FormattedLines
+
+EMOTIONS = "/api/v1/emotions"
+ME = "/api/v1/auth/me"
+
+
+@pytest.fixture
+def lines() -> Iterator[FormattedLines]:
+    access = logging.getLogger("app.access")
+    capture, level = FormattedLines(), access.level
+    access.addHandler(capture)
+    access.setLevel(logging.INFO)
+    yield capture
+    access.removeHandler(capture)
+    access.setLevel(level)
+
+
+def _app(settings: Settings, database: Database, batch_ms: int) -> FastAPI:
+    return create_app(
+        settings.model_copy(update={"access_log_batch_ms": batch_ms}), database=database
+    )
+
+
+def _served(route: str, status: int) -> float:
+    return float(HTTP_REQUESTS.labels("GET", route, status)._value.get())
+
+
+async def test_a_batch_is_written_after_the_delay_each_line_with_its_own_request(
+    settings: Settings, database: Database, users: UserFactory, lines: FormattedLines
+) -> None:
+    app = _app(settings, database, batch_ms=200)
+    user = await users.create()
+    async for client in _client_for(app):
+        counted = _served(EMOTIONS, 200)
+        ended = []
+        for n, (path, headers) in enumerate(
+            [(ME, users.headers(user)), (EMOTIONS, {}), (ME, users.headers(user))]
+        ):
+            await client.get(path, headers={**headers, "X-Request-ID": f"batch-{n}"})
+            ended.append(time.time())
+        await client.get("/api/v1/nowhere", headers={"X-Request-ID": "batch-3"})
+        ended.append(time.time())
+
+        assert lines.lines == []  # nothing written during the requests
+        assert _served(EMOTIONS, 200) == counted
+        await asyncio.sleep(0.4)
+
+        assert [line["request_id"] for line in lines.lines] == [f"batch-{n}" for n in range(4)]
+        assert [line["user_id"] for line in lines.lines] == [
+            str(user.id),
+            None,
+            str(user.id),
+            None,
+        ]
+        assert [(line["route"], line["status"]) for line in lines.lines] == [
+            (ME, 200),
+            (EMOTIONS, 200),
+            (ME, 200),
+            ("<unmatched>", 404),
+        ]
+        assert _served(EMOTIONS, 200) == counted + 1
+        # Each line carries the time its request ended, not the time the batch was written.
+        for line, end in zip(lines.lines, ended, strict=True):
+            stamped = datetime.fromisoformat(str(line["ts"])).timestamp()
+            assert end - 0.05 <= stamped <= end + 0.005
+
+
+async def test_what_is_pending_is_written_when_the_app_stops(
+    settings: Settings, database: Database, lines: FormattedLines
+) -> None:
+    app = _app(settings, database, batch_ms=10_000)
+    async for client in _client_for(app):
+        await client.get(EMOTIONS, headers={"X-Request-ID": "at-shutdown"})
+        assert lines.lines == []
+    assert [line["request_id"] for line in lines.lines] == ["at-shutdown"]
+
+
+async def test_a_full_batch_is_written_at_once(
+    settings: Settings,
+    database: Database,
+    lines: FormattedLines,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(access_log, "MAX_PENDING", 3)
+    app = _app(settings, database, batch_ms=10_000)
+    async for client in _client_for(app):
+        for n in range(4):
+            await client.get(EMOTIONS, headers={"X-Request-ID": f"flood-{n}"})
+        assert [line["request_id"] for line in lines.lines] == ["flood-0", "flood-1", "flood-2"]
+    assert len(lines.lines) == 4
+
+
+async def test_with_no_delay_each_line_is_written_as_its_request_ends(
+    settings: Settings, database: Database, lines: FormattedLines
+) -> None:
+    app = _app(settings, database, batch_ms=0)
+    async for client in _client_for(app):
+        await client.get(EMOTIONS, headers={"X-Request-ID": "at-once"})
+        assert [line["request_id"] for line in lines.lines] == ["at-once"]
