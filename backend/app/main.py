@@ -99,6 +99,8 @@ def create_app(
         try:
             yield
         finally:
+            # Pending access lines first: nothing after this can keep them from being written.
+            app.state.access_recorder.flush()
             # Jobs first (they use the provider and the database), then what they depend on.
             if worker is not None:
                 await worker.stop()
@@ -109,7 +111,6 @@ def create_app(
                 await app.state.ai_provider.aclose()
             if owns_database:
                 await app.state.db.dispose()
-            app.state.access_recorder.flush()
             log.info("api stopped")
 
     app = FastAPI(

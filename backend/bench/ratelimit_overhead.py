@@ -31,6 +31,7 @@ from pydantic import SecretStr
 from app.core.config import Settings
 from app.core.security import token_service
 from app.main import create_app
+from bench.asgi_state import per_request_state
 
 PATH = "/api/v1/emotions"
 SECRET = "bench-secret-" + "x" * 40
@@ -76,7 +77,7 @@ async def one_round(
     token = token_service(settings).issue(uuid.uuid4())
     callers = {"user": {"Authorization": f"Bearer {token}"}, "anonymous": {}}
     results: dict[str, list[float]] = {}
-    async with LifespanManager(app) as manager:
+    async with LifespanManager(per_request_state(app)) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
             for caller, headers in callers.items():

@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -120,3 +121,43 @@ async def test_with_no_delay_each_line_is_written_as_its_request_ends(
     async for client in _client_for(app):
         await client.get(EMOTIONS, headers={"X-Request-ID": "at-once"})
         assert [line["request_id"] for line in lines.lines] == ["at-once"]
+
+
+def test_a_timer_lost_with_its_loop_is_replaced_on_the_next_loop(
+    lines: FormattedLines,
+) -> None:
+    """An app run on one loop after another without its lifespan (no shutdown flush): the
+    first loop's timer never fires, and must not keep the second loop's batch waiting."""
+    recorder = access_log.AccessRecorder(0.05)
+    scope = {"method": "GET", "path": "/x", "client": ("127.0.0.1", 1), "state": {}}
+
+    async def record(request_id: str, wait: float) -> None:
+        recorder.record(scope, 200, 0.001, request_id)
+        await asyncio.sleep(wait)
+
+    asyncio.run(record("first", 0))  # the loop closes before its timer fires
+    asyncio.run(record("second", 0.2))
+    assert [line["request_id"] for line in lines.lines] == ["first", "second"]
+
+
+def test_a_line_that_cannot_be_written_costs_only_itself(
+    lines: FormattedLines, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    recorder = access_log.AccessRecorder(10)
+    write = access_log._write
+
+    def fragile(request: Any) -> None:
+        if request.request_id == "broken":
+            raise RuntimeError("a handler failed")
+        write(request)
+
+    monkeypatch.setattr(access_log, "_write", fragile)
+
+    async def three() -> None:
+        for request_id in ("before", "broken", "after"):
+            recorder.record({"method": "GET", "path": "/x", "state": {}}, 200, 0.001, request_id)
+
+    asyncio.run(three())
+    recorder.flush()
+    assert [line["request_id"] for line in lines.lines] == ["before", "after"]
+    assert "1 of 3 access lines could not be written" in caplog.text

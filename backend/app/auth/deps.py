@@ -126,21 +126,30 @@ def get_user_cache(conn: HTTPConnection) -> ActiveUserCache:
     return cache
 
 
+async def _token_subject(conn: HTTPConnection) -> uuid.UUID:
+    token = bearer_token(conn.scope)
+    if token is None:
+        raise Unauthorized("Send `Authorization: Bearer <token>`.")
+    return (await get_token_service(conn)).subject(token)
+
+
+def _attribute_to(conn: HTTPConnection, user_id: uuid.UUID) -> None:
+    # For the access log (read by middleware from scope state) and for every log line after this.
+    conn.scope.setdefault("state", {})["user_id"] = str(user_id)
+    user_id_var.set(str(user_id))
+
+
 async def get_claimed_user_id(conn: HTTPConnection) -> uuid.UUID:
     """The user id a valid token names; whether that account is still active is NOT checked.
 
     Only for routes whose one statement checks the account itself (`account_is_active`, or
     `refuse_unless_active` where no statement can), so that the hot routes (GET and POST
-    /entries) ask PostgreSQL once per request, not twice. Every other route uses CurrentUser.
+    /entries) ask PostgreSQL once per request, not twice; a test keeps the list of such routes
+    to those two. Every other route uses CurrentUser. The request is logged under the id the
+    token names, so a refused request of a disabled account shows whose token it was.
     """
-    token = bearer_token(conn.scope)
-    if token is None:
-        raise Unauthorized("Send `Authorization: Bearer <token>`.")
-    tokens = await get_token_service(conn)
-    user_id = tokens.subject(token)
-    # For the access log (read by middleware from scope state) and for every log line after this.
-    conn.scope.setdefault("state", {})["user_id"] = str(user_id)
-    user_id_var.set(str(user_id))
+    user_id = await _token_subject(conn)
+    _attribute_to(conn, user_id)
     return user_id
 
 
@@ -149,7 +158,9 @@ ClaimedUserId = Annotated[uuid.UUID, Depends(get_claimed_user_id)]
 
 async def get_current_user(conn: HTTPConnection, request_db: RequestDbDep) -> User:
     """The caller's account, refused (401) if the token is bad or the account gone or disabled."""
-    return await get_user_cache(conn).get(request_db, await get_claimed_user_id(conn))
+    user = await get_user_cache(conn).get(request_db, await _token_subject(conn))
+    _attribute_to(conn, user.id)
+    return user
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

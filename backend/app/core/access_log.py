@@ -23,6 +23,7 @@ from starlette.types import Scope
 from app.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 access_log = logging.getLogger("app.access")
+error_log = logging.getLogger("app.error")
 
 # Bounds memory under a flood: a batch this long is written at once, without waiting.
 MAX_PENDING = 2000
@@ -56,6 +57,10 @@ class AccessRecorder:
     def __init__(self, batch_seconds: float) -> None:
         self.batch_seconds = batch_seconds
         self._pending: list[_Request] = []
+        # The flush waiting to run, if any. Kept so that a timer whose loop has gone (an app
+        # run on one loop after another, without its lifespan) is replaced, not waited for.
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_loop: asyncio.AbstractEventLoop | None = None
 
     def record(self, scope: Scope, status: int, elapsed: float, request_id: str | None) -> None:
         client = scope.get("client")
@@ -76,18 +81,35 @@ class AccessRecorder:
         self._pending.append(request)
         if len(self._pending) >= MAX_PENDING:
             self.flush()
-        elif len(self._pending) == 1:
+            return
+        loop = asyncio.get_running_loop()
+        if self._timer is None or self._timer_loop is not loop:
             # An empty context: the batch is written outside every request's context variables.
-            asyncio.get_running_loop().call_later(
+            self._timer = loop.call_later(
                 self.batch_seconds, self.flush, context=contextvars.Context()
             )
+            self._timer_loop = loop
 
     def flush(self) -> None:
-        """Write what is pending now (also when the app stops; a timer left behind then finds
-        nothing to write)."""
+        """Write what is pending now: when the timer fires, when the batch is full, when the
+        app stops. A line that cannot be written costs that line, not the rest of the batch."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = self._timer_loop = None
         pending, self._pending = self._pending, []
+        failed: list[Exception] = []
         for request in pending:
-            _write(request)
+            try:
+                _write(request)
+            except Exception as exc:
+                failed.append(exc)
+        if failed:
+            error_log.error(
+                "%d of %d access lines could not be written",
+                len(failed),
+                len(pending),
+                exc_info=failed[-1],
+            )
 
 
 def _write(request: _Request) -> None:

@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol, TypedDict
+from typing import cast as assume  # typing.cast, named apart from sqlalchemy.cast
 
 import asyncpg
 from sqlalchemy import (
@@ -117,9 +118,32 @@ _RAW_TOTAL_IF_ACTIVE = RawStatement.compile(
         .scalar_subquery()
     ).where(account_is_active(bindparam("user_id")))
 )
-# An entry as the hot routes answer it: EntryPublic's fields, in its order, with the values
-# asyncpg decoded (envelope_response serialises them; tests hold it equal to EntryPublic's JSON).
-EntryJson = dict[str, Any]
+
+
+class EntryJson(TypedDict):
+    """An entry as the hot routes answer it: EntryPublic's fields in its order, with the values
+    asyncpg decoded (envelope_response serialises them; tests hold the JSON equal to
+    EntryPublic's). Built from a row whose columns are these (test_json_shape)."""
+
+    id: uuid.UUID
+    situation: str
+    emotions: list[str]
+    intensity: float
+    notes: str | None
+    source: str
+    created_at: datetime
+    updated_at: datetime
+    has_visualization: bool
+    visualization_id: uuid.UUID | None
+
+
+class EntriesPageJson(TypedDict):
+    """EntriesPublic as plain data, for envelope_response."""
+
+    entries: list[EntryJson]
+    total: int
+    limit: int
+    offset: int
 
 
 class _EntryColumns(Protocol):
@@ -201,10 +225,15 @@ async def insert_entry_alone(driver: asyncpg.Connection, entry: NewEntry) -> Ent
 
     None, and nothing inserted, when the account `entry["user_id"]` is disabled or gone.
     """
-    row = await driver.fetchrow(_RAW_INSERT_ENTRY.sql, *_RAW_INSERT_ENTRY.args(entry))
+    try:
+        row = await driver.fetchrow(_RAW_INSERT_ENTRY.sql, *_RAW_INSERT_ENTRY.args(entry))
+    except asyncpg.ForeignKeyViolationError:
+        # The account was deleted between the statement's EXISTS and its foreign-key check
+        # (user_id is the only key this INSERT sets): refused like any other gone account.
+        return None
     if row is None:
         return None
-    return dict(row, has_visualization=False, visualization_id=None)
+    return assume(EntryJson, dict(row, has_visualization=False, visualization_id=None))
 
 
 async def list_page(
@@ -231,7 +260,7 @@ async def list_page(
     entries = [dict(row) for row in rows]
     for entry in entries:
         del entry["total"]
-    return entries, total
+    return assume(list[EntryJson], entries), total
 
 
 async def visualization_id_of(session: AsyncSession, entry_id: uuid.UUID) -> uuid.UUID | None:

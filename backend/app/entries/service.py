@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import uuid
 from functools import partial
-from typing import Any
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,7 +49,7 @@ async def create_entry(
 
 async def list_entries(
     driver: asyncpg.Connection, user_id: uuid.UUID, *, limit: int, offset: int, sort: EntrySort
-) -> dict[str, Any]:
+) -> repository.EntriesPageJson:
     """A page in EntriesPublic's shape, as plain data for envelope_response.
 
     AccountRefused if the token's account may not list: the page's statement checks it.

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
+from decimal import Decimal
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from app.models import EmotionEntry
+from app.core.db import Database
+from app.entries import repository
+from app.models import EmotionEntry, User
 from tests.auth.swift_decoding import (
     CREATE_ENTRY_RESPONSE,
     api_response,
@@ -214,3 +220,35 @@ async def test_create_ignores_id_user_id_source_and_timestamps_in_the_body(
 
 async def test_create_without_a_token_is_401(client: httpx.AsyncClient) -> None:
     assert_error(await client.post(ENTRIES, json=entry_payload()), 401, "UNAUTHORIZED")
+
+
+async def test_an_entry_posted_while_its_account_is_deleted_is_refused_not_a_500(
+    committed_db: Database,
+) -> None:
+    """The INSERT's account check sees the user; its foreign-key check, run after the delete
+    commits, does not: that race must be the same refusal as any deleted account."""
+    user_id = uuid.uuid4()
+    async with committed_db.engine.begin() as conn:
+        await conn.execute(
+            insert(User).values(
+                id=user_id, email=f"{user_id}@example.com", name="Gone", hashed_password="!unusable"
+            )
+        )
+    entry = repository.NewEntry(
+        user_id=user_id,
+        situation="Racing the deletion",
+        emotions=["joy"],
+        intensity=Decimal("0.5"),
+        notes=None,
+        source="manual",
+        intake_session_id=None,
+    )
+    async with committed_db.engine.connect() as deleting, committed_db.engine.connect() as posting:
+        await deleting.execute(delete(User).where(User.id == user_id))  # not committed yet
+        driver = (await posting.get_raw_connection()).driver_connection
+        assert isinstance(driver, asyncpg.Connection)
+        insert_task = asyncio.create_task(repository.insert_entry_alone(driver, entry))
+        await asyncio.sleep(0.3)
+        assert not insert_task.done()  # the foreign-key check waits for the deleting transaction
+        await deleting.commit()
+        assert await insert_task is None
