@@ -75,12 +75,11 @@ class AccessRecorder:
             client[0] if client else "",
             request_id,
         )
-        if self.batch_seconds <= 0:
-            _write(request)
-            return
         self._pending.append(request)
-        if len(self._pending) >= MAX_PENDING:
-            self.flush()
+        if self.batch_seconds <= 0 or len(self._pending) >= MAX_PENDING:
+            # Outside this request's context variables, like the timer's flush: an error line
+            # about the batch must not carry this request's id.
+            contextvars.Context().run(self.flush)
             return
         loop = asyncio.get_running_loop()
         if self._timer is None or self._timer_loop is not loop:

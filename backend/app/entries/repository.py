@@ -202,6 +202,10 @@ _INSERT_ENTRY = insert(_entries).returning(*_PUBLIC_COLUMNS)
 # insert there also checks the caller's account (ClaimedUserId): INSERT ... SELECT the values
 # WHERE the account is active, so a disabled or deleted account inserts nothing.
 _NEW_ENTRY_COLUMNS = tuple(NewEntry.__annotations__)
+# Its name as the naming convention made it (and the migration created it).
+_USER_FOREIGN_KEY = str(
+    next(c.name for c in _entries.foreign_key_constraints if c.referred_table.name == "users")
+)
 _RAW_INSERT_ENTRY = RawStatement.compile(
     insert(_entries)
     .from_select(
@@ -227,9 +231,11 @@ async def insert_entry_alone(driver: asyncpg.Connection, entry: NewEntry) -> Ent
     """
     try:
         row = await driver.fetchrow(_RAW_INSERT_ENTRY.sql, *_RAW_INSERT_ENTRY.args(entry))
-    except asyncpg.ForeignKeyViolationError:
-        # The account was deleted between the statement's EXISTS and its foreign-key check
-        # (user_id is the only key this INSERT sets): refused like any other gone account.
+    except asyncpg.ForeignKeyViolationError as exc:
+        # The account was deleted between the statement's EXISTS and its foreign-key check:
+        # refused like any other gone account. Any other key's violation is not that.
+        if exc.constraint_name != _USER_FOREIGN_KEY:
+            raise
         return None
     if row is None:
         return None

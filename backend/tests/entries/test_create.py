@@ -10,7 +10,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.core.db import Database
@@ -248,7 +248,19 @@ async def test_an_entry_posted_while_its_account_is_deleted_is_refused_not_a_500
         driver = (await posting.get_raw_connection()).driver_connection
         assert isinstance(driver, asyncpg.Connection)
         insert_task = asyncio.create_task(repository.insert_entry_alone(driver, entry))
-        await asyncio.sleep(0.3)
-        assert not insert_task.done()  # the foreign-key check waits for the deleting transaction
+        # Wait until the INSERT has passed its EXISTS and blocks in the foreign-key check on the
+        # deleted row's lock; only then is the race the one this test is about.
+        await _wait_for_lock(committed_db, driver.get_server_pid())
+        assert not insert_task.done()
         await deleting.commit()
         assert await insert_task is None
+
+
+async def _wait_for_lock(database: Database, pid: int, within: float = 10.0) -> None:
+    query = text("SELECT wait_event_type FROM pg_stat_activity WHERE pid = :pid")
+    deadline = asyncio.get_running_loop().time() + within
+    async with database.engine.connect() as watcher:
+        while (await watcher.scalar(query, {"pid": pid})) != "Lock":
+            assert asyncio.get_running_loop().time() < deadline, "the INSERT never waited"
+            await asyncio.sleep(0.01)
+            await watcher.rollback()  # a fresh snapshot of pg_stat_activity each time
