@@ -6,8 +6,9 @@ flushing, all with cold caches after the request's own work; the same lines writ
 another in a loop cost ~15 µs each. So by default a request only leaves its few fields here
 (~1 µs) and the batch is written ACCESS_LOG_BATCH_MS (100) later, or at once when it reaches
 MAX_PENDING, and when the app stops. Each line keeps the time and request id of its request.
-What a crash can lose is the last batch of access lines (never an error line: those are
-written at once by their loggers). ACCESS_LOG_BATCH_MS=0 writes each line as its request ends.
+What a crash can lose is the last batch of access lines and their metrics (never an error
+line: those are written at once by their loggers). ACCESS_LOG_BATCH_MS=0 writes each line as
+its request ends.
 """
 
 from __future__ import annotations
