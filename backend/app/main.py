@@ -18,7 +18,7 @@ from app.catalog.router import router as catalog_router
 from app.core.access_log import AccessRecorder
 from app.core.config import APP_VERSION, Settings, get_settings
 from app.core.cors import EnvelopeCORSMiddleware
-from app.core.db import Database, create_engine
+from app.core.db import Database, create_engine, open_pool
 from app.core.envelope import ERROR_RESPONSES
 from app.core.gctuning import tune_for_serving
 from app.core.handlers import install_exception_handlers
@@ -94,6 +94,8 @@ def create_app(
             worker = build_worker(settings, app.state.db, lambda: app.state.ai_provider)
             await worker.start()
         if serving:
+            if owns_database:
+                await open_pool(app.state.db, settings.db_pool_size)
             tune_for_serving()
         log.info("api started", extra={"version": APP_VERSION})
         try:

@@ -8,15 +8,17 @@ from collections.abc import AsyncIterator
 import asyncpg
 import httpx
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.pool import QueuePool
 
+from app import main
 from app.core.config import Settings
-from app.core.db import Database, RequestDb, create_engine
+from app.core.db import Database, RequestDb, create_engine, open_pool
 from app.core.db_errors import is_database_unavailable
-from tests.conftest import UserFactory
+from tests.conftest import UserFactory, _client_for
 from tests.test_foundation import assert_error
 
 
@@ -107,3 +109,48 @@ async def test_a_request_that_failed_because_of_its_connection_drops_it(
     pool = small_engine.sync_engine.pool
     assert isinstance(pool, QueuePool)
     assert pool.checkedout() == 0
+
+
+async def test_open_pool_leaves_the_pool_full_of_idle_connections(settings: Settings) -> None:
+    database = Database.from_engine(create_engine(settings, pool_size=3, max_overflow=0))
+    try:
+        assert await open_pool(database, 3) == 3
+        pool = database.engine.sync_engine.pool
+        assert isinstance(pool, QueuePool)
+        assert (pool.checkedin(), pool.checkedout()) == (3, 0)  # open, idle, ready
+    finally:
+        await database.dispose()
+
+
+async def test_opening_the_pool_early_does_not_stop_start_up_when_the_database_is_down(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    dead = settings.model_copy(
+        update={
+            "database_url": SecretStr("postgresql+asyncpg://nobody@127.0.0.1:1/none"),
+            "db_connect_timeout_seconds": 1.0,
+        }
+    )
+    database = Database.from_engine(create_engine(dead, pool_size=2, max_overflow=0))
+    try:
+        assert await open_pool(database, 2) == 0
+    finally:
+        await database.dispose()
+    assert "could not open the connection pool ahead of requests" in caplog.text
+
+
+async def test_a_serving_app_opens_its_pool_before_the_first_request(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[int] = []
+
+    async def record(database: Database, connections: int) -> int:
+        opened.append(connections)
+        return connections
+
+    monkeypatch.setattr(main, "open_pool", record)
+    monkeypatch.setattr(main, "tune_for_serving", lambda: None)  # process-wide: not in tests
+    app = main.create_app(settings.model_copy(update={"db_pool_size": 7}), serving=True)
+    async for client in _client_for(app):
+        assert opened == [7]
+        assert (await client.get("/health")).status_code == 200

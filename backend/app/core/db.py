@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -22,6 +24,8 @@ from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from starlette.requests import HTTPConnection
 
 from app.core.config import Settings
+
+log = logging.getLogger(__name__)
 
 # Deterministic constraint names: Alembic can then drop and compare them reliably.
 NAMING_CONVENTION = {
@@ -119,6 +123,30 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def open_pool(database: Database, connections: int) -> int:
+    """Open `connections` pooled connections now, before any request needs one; how many opened.
+
+    On first use each costs a PostgreSQL backend fork and a connection set-up; a burst of
+    traffic right after a deploy would otherwise pay for all of them at once (measured on the
+    2-core box: requests of 100-370 ms in the first half second of load). A database that is
+    down now costs only the warning: requests then connect as they come, as before.
+    """
+    opened = await asyncio.gather(
+        *(database.engine.connect() for _ in range(connections)), return_exceptions=True
+    )
+    failures = [c for c in opened if isinstance(c, BaseException)]
+    for connection in opened:
+        if isinstance(connection, AsyncConnection):
+            await connection.close()
+    if failures:
+        log.warning(
+            "could not open the connection pool ahead of requests: %s: %s",
+            type(failures[0]).__name__,
+            str(failures[0])[:200],
+        )
+    return connections - len(failures)
 
 
 class RequestDb:
