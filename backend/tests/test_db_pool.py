@@ -154,3 +154,17 @@ async def test_a_serving_app_opens_its_pool_before_the_first_request(
     async for client in _client_for(app):
         assert opened == [7]
         assert (await client.get("/health")).status_code == 200
+
+
+async def test_the_driver_of_a_connection_invalidated_since_checkout_is_a_fresh_one(
+    small_engine: AsyncEngine,
+) -> None:
+    """RequestDb.driver reads the checked-out connection without a greenlet when it can; after
+    an invalidation it must ask SQLAlchemy, which reconnects."""
+    request_db = RequestDb(Database.from_engine(small_engine))
+    connection = await request_db._connect()
+    await connection.invalidate()
+    driver = await request_db.driver()
+    assert not driver.is_closed()
+    assert await driver.fetchval("SELECT 1") == 1
+    await request_db.finish(commit=False)

@@ -186,8 +186,15 @@ class RequestDb:
 
     async def driver(self) -> asyncpg.Connection:
         if self._driver is None:
-            # Asked once per connection: SQLAlchemy answers through a greenlet switch.
-            raw = await (await self._connect()).get_raw_connection()
+            connection = await self._connect()
+            sync = connection.sync_connection
+            if sync is not None and not (sync.closed or sync.invalidated):
+                # The checked-out connection is already on the sync side, so read it there:
+                # get_raw_connection() would start a greenlet for it (~7 µs, and a 16 KB
+                # mmap/munmap each time on CPython 3.11: docs/BENCHMARKS.md).
+                raw = sync.connection
+            else:
+                raw = await connection.get_raw_connection()
             driver = raw.driver_connection
             assert isinstance(driver, asyncpg.Connection)
             self._driver = driver
