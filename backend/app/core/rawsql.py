@@ -9,7 +9,7 @@ asyncpg handles natively (UUID, str, list[str], Decimal, datetime, int, float).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,13 +26,8 @@ class RawStatement:
     names: tuple[str, ...]
 
     @classmethod
-    def compile(
-        cls, statement: ClauseElement, column_keys: Sequence[str] | None = None
-    ) -> RawStatement:
-        """`column_keys`: for an INSERT, the columns given values (the rest take their defaults)."""
-        compiled = statement.compile(
-            dialect=_DIALECT, column_keys=list(column_keys) if column_keys is not None else None
-        )
+    def compile(cls, statement: ClauseElement) -> RawStatement:
+        compiled = statement.compile(dialect=_DIALECT)
         assert isinstance(compiled, SQLCompiler)
         return cls(compiled.string, tuple(compiled.positiontup or ()))
 
