@@ -26,8 +26,9 @@ BEARER_SCHEME = {
 }
 
 
-def _depends_on(dependant: Dependant, calls: tuple[Callable[..., Any], ...]) -> bool:
-    return any(sub.call in calls or _depends_on(sub, calls) for sub in dependant.dependencies)
+def depends_on(dependant: Dependant, calls: tuple[Callable[..., Any], ...]) -> bool:
+    """Whether a route's dependency tree reaches one of `calls`, at any depth."""
+    return any(sub.call in calls or depends_on(sub, calls) for sub in dependant.dependencies)
 
 
 def document_bearer_auth(app: FastAPI, *authenticates: Callable[..., Any]) -> None:
@@ -45,7 +46,7 @@ def document_bearer_auth(app: FastAPI, *authenticates: Callable[..., Any]) -> No
         for route in app.routes:
             if not (isinstance(route, APIRoute) and route.include_in_schema):
                 continue
-            if not _depends_on(route.dependant, authenticates):
+            if not depends_on(route.dependant, authenticates):
                 continue
             operations = schema["paths"][route.path_format]
             for method in route.methods or ():

@@ -17,12 +17,12 @@ import httpx
 import jwt
 import pytest
 from fastapi import FastAPI
-from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.deps import get_claimed_user_id
+from app.core.openapi import depends_on
 from app.models import EmotionEntry, User
 from tests.conftest import TEST_JWT_SECRET
 from tests.security.conftest import (
@@ -133,17 +133,13 @@ HOT_AND_PROBED = [
 ]
 
 
-def _depends_on(dependant: Dependant, call: Callable[..., Any]) -> bool:
-    return any(sub.call is call or _depends_on(sub, call) for sub in dependant.dependencies)
-
-
 def test_only_the_routes_tested_above_skip_the_account_probe(app: FastAPI) -> None:
     """ClaimedUserId leaves the account check to the route's statement: a route that takes it
     without checking would accept disabled accounts, so each one must be in HOT_AND_PROBED."""
     unprobed = {
         (method, route.path)
         for route in app.routes
-        if isinstance(route, APIRoute) and _depends_on(route.dependant, get_claimed_user_id)
+        if isinstance(route, APIRoute) and depends_on(route.dependant, (get_claimed_user_id,))
         for method in route.methods or ()
     }
     tested = {(method, f"{API}{path.split('?')[0]}") for method, path, _ in HOT_AND_PROBED}
