@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 import asyncpg
 import httpx
 import pytest
-from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -19,7 +18,7 @@ from app.core.config import Settings
 from app.core.db import Database, RequestDb, create_engine, open_pool
 from app.core.db_errors import is_database_unavailable
 from tests.conftest import UserFactory, _client_for
-from tests.test_foundation import assert_error
+from tests.test_foundation import assert_error, unreachable_db_settings
 
 
 async def _backend_pid(engine: AsyncEngine) -> int:
@@ -125,12 +124,7 @@ async def test_open_pool_leaves_the_pool_full_of_idle_connections(settings: Sett
 async def test_opening_the_pool_early_does_not_stop_start_up_when_the_database_is_down(
     settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    dead = settings.model_copy(
-        update={
-            "database_url": SecretStr("postgresql+asyncpg://nobody@127.0.0.1:1/none"),
-            "db_connect_timeout_seconds": 1.0,
-        }
-    )
+    dead = unreachable_db_settings(settings)
     database = Database.from_engine(create_engine(dead, pool_size=2, max_overflow=0))
     try:
         assert await open_pool(database, 2) == 0

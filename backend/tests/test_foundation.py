@@ -71,15 +71,20 @@ async def test_ready_reports_database_and_ai_checks(client: httpx.AsyncClient) -
     assert body["checks"]["nanobanana_api"] == "not_configured"
 
 
-@pytest.fixture
-def unreachable_db_app(settings: Settings) -> FastAPI:
-    """The app pointed at a port where no PostgreSQL listens."""
-    dead = settings.model_copy(
+def unreachable_db_settings(settings: Settings) -> Settings:
+    """`settings` pointed at a port where no PostgreSQL listens, giving up after a second."""
+    return settings.model_copy(
         update={
             "database_url": SecretStr("postgresql+asyncpg://nobody@127.0.0.1:1/none"),
             "db_connect_timeout_seconds": 1.0,
         }
     )
+
+
+@pytest.fixture
+def unreachable_db_app(settings: Settings) -> FastAPI:
+    """The app pointed at a port where no PostgreSQL listens."""
+    dead = unreachable_db_settings(settings)
     app = create_app(dead, database=Database.from_engine(create_engine(dead)))
     app.include_router(_db_probe)
     return app
