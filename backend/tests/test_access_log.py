@@ -80,7 +80,7 @@ async def test_a_batch_is_written_after_the_delay_each_line_with_its_own_request
         # The timer is due at most two seconds from now (it started with the first request).
         await asyncio.sleep(2.5)
 
-        assert [line["request_id"] for line in lines.lines] == [f"batch-{n}" for n in range(4)]
+        assert lines.request_ids() == [f"batch-{n}" for n in range(4)]
         assert [line["user_id"] for line in lines.lines] == [
             str(user.id),
             None,
@@ -108,7 +108,7 @@ async def test_what_is_pending_is_written_when_the_app_stops(
     async for client in _client_for(app):
         await client.get(EMOTIONS, headers={"X-Request-ID": "at-shutdown"})
         assert lines.lines == []
-    assert [line["request_id"] for line in lines.lines] == ["at-shutdown"]
+    assert lines.request_ids() == ["at-shutdown"]
 
 
 async def test_a_full_batch_is_written_at_once(
@@ -122,7 +122,7 @@ async def test_a_full_batch_is_written_at_once(
     async for client in _client_for(app):
         for n in range(4):
             await client.get(EMOTIONS, headers={"X-Request-ID": f"flood-{n}"})
-        assert [line["request_id"] for line in lines.lines] == ["flood-0", "flood-1", "flood-2"]
+        assert lines.request_ids() == ["flood-0", "flood-1", "flood-2"]
     assert len(lines.lines) == 4
 
 
@@ -132,7 +132,7 @@ async def test_with_no_delay_each_line_is_written_as_its_request_ends(
     app = _app(settings, database, batch_ms=0)
     async for client in _client_for(app):
         await client.get(EMOTIONS, headers={"X-Request-ID": "at-once"})
-        assert [line["request_id"] for line in lines.lines] == ["at-once"]
+        assert lines.request_ids() == ["at-once"]
 
 
 def test_a_timer_lost_with_its_loop_is_replaced_on_the_next_loop(
@@ -151,7 +151,7 @@ def test_a_timer_lost_with_its_loop_is_replaced_on_the_next_loop(
     assert lines.lines == []
     recorder.batch_seconds = 0.05
     asyncio.run(record("second", 0.5))
-    assert [line["request_id"] for line in lines.lines] == ["first", "second"]
+    assert lines.request_ids() == ["first", "second"]
 
 
 def test_a_line_that_cannot_be_written_costs_only_itself(
@@ -173,7 +173,7 @@ def test_a_line_that_cannot_be_written_costs_only_itself(
 
     asyncio.run(three())
     recorder.flush()
-    assert [line["request_id"] for line in lines.lines] == ["before", "after"]
+    assert lines.request_ids() == ["before", "after"]
     assert "1 of 3 access lines could not be written" in caplog.text
 
 

@@ -67,6 +67,9 @@ class FormattedLines(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         self.lines.append(json.loads(self.format(record)))
 
+    def request_ids(self) -> list[object]:
+        return [line["request_id"] for line in self.lines]
+
 
 async def test_access_log_lines_carry_request_id_user_route_status_and_duration(
     client: httpx.AsyncClient, users: UserFactory
