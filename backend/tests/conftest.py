@@ -16,8 +16,18 @@ from pathlib import Path
 # Nothing a test does may touch the repository's data/ or read a developer's .env.
 _SANDBOX = Path(tempfile.mkdtemp(prefix="emotionviz-tests-"))
 os.environ["DATA_DIR"] = str(_SANDBOX / "data")
-for _name in ("DATABASE_URL", "GEMINI_API_KEY", "NANOBANANA_API_KEY", "RATE_LIMIT_STORAGE_URL"):
+from tests.s3 import STORAGE_VARIABLES  # noqa: E402 (no app import: safe before the pops)
+
+for _name in (
+    "DATABASE_URL",
+    "GEMINI_API_KEY",
+    "NANOBANANA_API_KEY",
+    "RATE_LIMIT_STORAGE_URL",
+    *STORAGE_VARIABLES,
+):
     os.environ.pop(_name, None)
+# botocore must never look for credentials at a cloud metadata address from a test.
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
@@ -186,7 +196,14 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         yield c
 
 
-TABLES = ("visualizations", "emotion_entries", "intake_sessions", "emotion_analytics", "users")
+TABLES = (
+    "visualizations",
+    "emotion_entries",
+    "intake_sessions",
+    "emotion_analytics",
+    "users",
+    "pending_media_deletions",
+)
 
 
 @pytest.fixture

@@ -15,6 +15,10 @@ _QUEUE_DEPTH = text(
     "SELECT status, count(*) FROM visualizations "
     "WHERE status IN ('pending', 'processing') GROUP BY status"
 )
+_PENDING_MEDIA_DELETIONS = text(
+    "SELECT CASE WHEN failed_attempts = 0 THEN 'queued' ELSE 'retrying' END, count(*) "
+    "FROM pending_media_deletions GROUP BY 1"
+)
 
 
 @router.get(
@@ -25,9 +29,13 @@ _QUEUE_DEPTH = text(
 )
 async def metrics(db: DatabaseDep) -> Response:
     depth = {"pending": 0, "processing": 0}
+    deletions = {"queued": 0, "retrying": 0}
     try:
         async with db.engine.connect() as conn:
             depth.update({row[0]: int(row[1]) for row in await conn.execute(_QUEUE_DEPTH)})
+            deletions.update(
+                {row[0]: int(row[1]) for row in await conn.execute(_PENDING_MEDIA_DELETIONS)}
+            )
     except Exception:  # metrics must answer even when the database does not
-        depth = {}
-    return Response(render(depth), media_type="text/plain; version=0.0.4; charset=utf-8")
+        depth, deletions = {}, {}
+    return Response(render(depth, deletions), media_type="text/plain; version=0.0.4; charset=utf-8")
