@@ -184,20 +184,39 @@ class GeminiProvider:
             self._last_call_failed[kind] = False
             return result
 
-    def _json_config(self, system: str, schema: type[BaseModel]) -> types.GenerateContentConfig:
+    def _json_config(
+        self, system: str, schema: type[BaseModel], *, interactive: bool
+    ) -> types.GenerateContentConfig:
+        settings = self._settings
+        # Someone is waiting on an interactive answer: think briefly (GEMINI_THINKING_LEVEL).
+        thinking = (
+            types.ThinkingConfig(thinking_level=types.ThinkingLevel(settings.gemini_thinking_level))
+            if interactive and settings.gemini_thinking_level
+            else None
+        )
         return types.GenerateContentConfig(
             system_instruction=system,
             response_mime_type="application/json",
             response_schema=schema,
-            temperature=0.7,
+            temperature=settings.gemini_temperature,
+            thinking_config=thinking,
             automatic_function_calling=types.AutomaticFunctionCallingConfig(disable=True),
         )
 
-    async def _json(self, operation: str, system: str, prompt: str, schema: type[BaseModel]) -> Any:
+    async def _json(
+        self,
+        operation: str,
+        system: str,
+        prompt: str,
+        schema: type[BaseModel],
+        *,
+        interactive: bool = True,
+    ) -> Any:
         def parse(response: types.GenerateContentResponse) -> BaseModel:
             return parse_json_answer(response, schema, "Gemini")
 
-        return await self._call("text", operation, prompt, self._json_config(system, schema), parse)
+        config = self._json_config(system, schema, interactive=interactive)
+        return await self._call("text", operation, prompt, config, parse)
 
     # --- AIProvider ----------------------------------------------------------------------------
     async def start_intake(self, situation: str) -> IntakeStep:
@@ -255,6 +274,7 @@ class GeminiProvider:
             prompts.ANALYSIS_SYSTEM,
             prompts.analysis_prompt(entry, style),
             VisualAnalysis,
+            interactive=False,  # a background job: nobody is waiting on this answer
         )
         return analysis
 

@@ -78,6 +78,11 @@ class Settings(BaseSettings):
     gemini_text_model: str = "gemini-flash-latest"
     nanobanana_model: str = "gemini-3-pro-image"
     nanobanana_image_size: Literal["1K", "2K", "4K"] = "1K"
+    # Gemini 3 reasons worse below its default temperature of 1.0, so that is the default here.
+    gemini_temperature: float = Field(default=1.0, ge=0, le=2)
+    # How long Gemini thinks before an answer someone is waiting for (the intake's questions and
+    # summaries); "" leaves it to the model. Background analysis always uses the model's default.
+    gemini_thinking_level: Literal["", "minimal", "low", "medium", "high"] = "low"
     nanobanana_aspect_ratio: str = "1:1"
     gemini_text_timeout_seconds: float = Field(default=30.0, gt=0)
     nanobanana_timeout_seconds: float = Field(default=120.0, gt=0)
