@@ -186,7 +186,14 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         yield c
 
 
-TABLES = ("visualizations", "emotion_entries", "intake_sessions", "emotion_analytics", "users")
+TABLES = (
+    "visualizations",
+    "emotion_entries",
+    "intake_sessions",
+    "emotion_analytics",
+    "ai_usage",
+    "users",
+)
 
 
 @pytest.fixture

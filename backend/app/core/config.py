@@ -90,6 +90,17 @@ class Settings(BaseSettings):
     ai_retry_base_delay_seconds: float = Field(default=1.0, ge=0)
     ai_circuit_failure_threshold: int = Field(default=5, ge=1)
     ai_circuit_reset_seconds: float = Field(default=30.0, gt=0)
+    # AI calls in flight at once in this process, by kind (app.ai.capacity); a call that cannot
+    # get a slot within AI_SLOT_WAIT_SECONDS is refused with 503 AI_CAPACITY_EXHAUSTED.
+    ai_text_concurrency: int = Field(default=256, ge=1, le=10_000)
+    ai_image_concurrency: int = Field(default=16, ge=1, le=1_000)
+    ai_slot_wait_seconds: float = Field(default=10.0, ge=0)
+    # An interactive text request's whole AI budget: the wait for a slot, every attempt and the
+    # pauses between them. An intake step's in-flight claim lasts as long.
+    ai_text_deadline_seconds: float = Field(default=55.0, gt=0)
+    # Each person's AI spend per UTC day (app.quota), shared by every process through PostgreSQL.
+    ai_text_calls_per_day: int = Field(default=200, ge=0)
+    ai_images_per_day: int = Field(default=30, ge=0)
 
     # --- jobs ------------------------------------------------------------------------------
     worker_in_process: bool = True

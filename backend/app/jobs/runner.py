@@ -10,7 +10,11 @@ from app.core.config import Settings
 from app.core.db import Database, create_engine
 from app.jobs.worker import Worker
 from app.visualizations.media import MediaStore
-from app.visualizations.pipeline import VisualizationPipeline, VisualizationProvider
+from app.visualizations.pipeline import (
+    VisualizationPipeline,
+    VisualizationProvider,
+    give_back_image,
+)
 
 
 def build_worker(
@@ -21,7 +25,7 @@ def build_worker(
     concurrency: int | None = None,
 ) -> Worker:
     pipeline = VisualizationPipeline(provider=provider, media=MediaStore(settings.media_path))
-    return Worker(settings, database, pipeline, concurrency=concurrency)
+    return Worker(settings, database, pipeline, concurrency=concurrency, on_failed=give_back_image)
 
 
 async def run_worker(

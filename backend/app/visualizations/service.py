@@ -18,6 +18,7 @@ from app.core.errors import Conflict, Forbidden, NotFound, RateLimitExceeded
 from app.entries.deps import load_owned_entry
 from app.jobs import queue
 from app.models import User, Visualization
+from app.quota.service import AIQuota
 from app.visualizations.media import MediaStore
 from app.visualizations.schemas import (
     VisualElements,
@@ -71,11 +72,17 @@ async def create_visualization(
     entry_id: uuid.UUID,
     style: VisualStyle,
     *,
+    quota: AIQuota,
     concurrency_limit: int,
     max_attempts: int,
     default_estimate: int,
 ) -> QueuedVisualization:
-    """Queue a visualization (or re-queue a failed one) in the caller's transaction."""
+    """Queue a visualization (or re-queue a failed one) in the caller's transaction.
+
+    The picture counts against the person's daily image allowance now, when it is asked for (a
+    request over it is refused here, not when the job runs); the worker gives it back if the job
+    fails for good.
+    """
     # One POST per user at a time until commit, so the active-job count below cannot be raced.
     await session.execute(
         select(
@@ -111,6 +118,7 @@ async def create_visualization(
             },
         )
 
+    quota_day = await quota.reserve(session, user.id, "image")
     if existing is None:
         visualization = Visualization(
             entry_id=entry_id, user_id=user.id, style=style, max_attempts=max_attempts
@@ -118,6 +126,7 @@ async def create_visualization(
         session.add(visualization)
     else:
         visualization = _requeue(existing, style, max_attempts)
+    visualization.quota_day = quota_day
     await session.flush()
     await queue.wake_workers(session)
     return QueuedVisualization(visualization, estimate)
