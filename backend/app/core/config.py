@@ -123,6 +123,10 @@ class Settings(BaseSettings):
     rate_limit_login_failures_per_hour: int = Field(default=10, ge=1)
     visualization_concurrency_limit: int = Field(default=10, ge=1)
     rate_limit_storage_url: SecretStr | None = None
+    # Progress WebSockets one person may hold open on one process; the next is closed with 1008.
+    ws_max_per_user: int = Field(default=5, ge=1)
+    # /health/ready and /metrics reuse their database reading for this long.
+    probe_cache_seconds: float = Field(default=1.0, ge=0, le=60)
 
     @field_validator("allowed_origins", mode="before")
     @classmethod
