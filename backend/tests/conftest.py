@@ -201,6 +201,7 @@ TABLES = (
     "emotion_entries",
     "intake_sessions",
     "emotion_analytics",
+    "ai_usage",
     "users",
     "pending_media_deletions",
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -43,7 +44,7 @@ async def _crash() -> None:
     raise RuntimeError("secret internals /etc/passwd")
 
 
-def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, object]:
+def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
     assert response.status_code == status, response.text
     body = response.json()
     assert body["success"] is False
@@ -167,7 +168,7 @@ async def probe_client(app: FastAPI) -> object:
 async def test_validation_error_is_400_naming_fields(probe_client: httpx.AsyncClient) -> None:
     response = await probe_client.post("/probe-validate", json={"name": 5})
     body = assert_error(response, 400, "VALIDATION_ERROR")
-    fields = {d["field"] for d in body["error"]["details"]}  # type: ignore[index]
+    fields = {d["field"] for d in body["error"]["details"]}
     assert fields == {"name", "count"}
     assert "detail" not in body
 
@@ -212,7 +213,7 @@ async def test_unhandled_exception_is_500_without_trace(
     body = assert_error(response, 500, "INTERNAL_ERROR")
     assert "Traceback" not in response.text
     assert "/etc/passwd" not in response.text
-    assert body["error"]["message"] == "An unexpected error occurred."  # type: ignore[index]
+    assert body["error"]["message"] == "An unexpected error occurred."
     logged = [r for r in caplog.records if r.name == "app.error"]
     assert logged
     assert logged[0].exc_info is not None

@@ -73,6 +73,7 @@ EXPECTED_TABLES = {
     "visualizations",
     "intake_sessions",
     "emotion_analytics",
+    "ai_usage",
     "pending_media_deletions",
     "alembic_version",
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from app.ai.capacity import AICapacity
 from app.ai.protocol import AIProvider
 from app.core.config import Settings
 
@@ -13,6 +14,7 @@ log = logging.getLogger(__name__)
 def build_provider(settings: Settings) -> AIProvider:
     """Gemini when chosen (or `auto` with a key), otherwise the offline local provider."""
     choice = settings.resolved_ai_provider
+    capacity = AICapacity.from_settings(settings)
     if choice == "gemini":
         if settings.gemini_api_key is None:
             raise ValueError(
@@ -20,11 +22,11 @@ def build_provider(settings: Settings) -> AIProvider:
             )
         from app.ai.gemini import GeminiProvider
 
-        provider: AIProvider = GeminiProvider(settings)
+        provider: AIProvider = GeminiProvider(settings, capacity)
     else:
         from app.ai.local import LocalProvider
 
-        provider = LocalProvider()
+        provider = LocalProvider(capacity)
     log.info(
         "ai provider selected",
         extra={

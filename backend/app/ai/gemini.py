@@ -13,11 +13,14 @@ from typing import Any, TypeVar
 
 from google import genai
 from google.genai import types
-from pydantic import BaseModel, Field
+from httpx2 import Limits as HttpLimits
+from pydantic import BaseModel, Field, SecretStr
 
 from app.ai import prompts
+from app.ai.capacity import AICapacity
+from app.ai.deadline import remaining
 from app.ai.gemini_answers import AnswerProblem, parse_image_answer, parse_json_answer
-from app.ai.gemini_errors import CallTarget, is_transient, map_failure
+from app.ai.gemini_errors import CallTarget, is_transient, map_failure, requested_retry_delay
 from app.ai.protocol import (
     EntrySnapshot,
     IntakeExchange,
@@ -33,7 +36,7 @@ from app.ai.readiness import AIStatus
 from app.ai.resilience import CircuitBreaker, RetryPolicy, call_with_retries
 from app.ai.telemetry import AICallKind, track_call
 from app.core.config import Settings
-from app.core.errors import AIImageError, AIProviderError, AITextError
+from app.core.errors import AICapacityExhausted, AIImageError, AIProviderError, AITextError
 
 log = logging.getLogger(__name__)
 
@@ -54,18 +57,19 @@ class IntakeAnswer(BaseModel):
 class GeminiProvider:
     name: ProviderName = "gemini"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, capacity: AICapacity | None = None) -> None:
         text_key = settings.gemini_api_key
         image_key = settings.effective_nanobanana_key
         if text_key is None or image_key is None:
             raise ValueError("GeminiProvider needs GEMINI_API_KEY (or AI_PROVIDER=local)")
         self._settings = settings
-        self._text_client = self._client(text_key.get_secret_value())
-        self._image_client = (
-            self._text_client
-            if image_key.get_secret_value() == text_key.get_secret_value()
-            else self._client(image_key.get_secret_value())
-        )
+        self.capacity = capacity or AICapacity.from_settings(settings)
+        if image_key.get_secret_value() == text_key.get_secret_value():
+            both = settings.ai_text_concurrency + settings.ai_image_concurrency
+            self._text_client = self._image_client = self._client(text_key, both)
+        else:
+            self._text_client = self._client(text_key, settings.ai_text_concurrency)
+            self._image_client = self._client(image_key, settings.ai_image_concurrency)
         self._policy = RetryPolicy(settings.ai_max_retries, settings.ai_retry_base_delay_seconds)
         self._breakers = {
             kind: CircuitBreaker(
@@ -100,13 +104,20 @@ class GeminiProvider:
             ),
         }
 
-    def _client(self, api_key: str) -> genai.Client:
+    def _client(self, api_key: SecretStr, connections: int) -> genai.Client:
+        # The SDK's HTTP pool would otherwise cap calls in flight at its default (100 connections)
+        # below what AI_*_CONCURRENCY lets through, and the rest would queue inside the SDK,
+        # unseen by /metrics and unbounded by AI_SLOT_WAIT_SECONDS.
+        limits = HttpLimits(
+            max_connections=connections, max_keepalive_connections=min(connections, 64)
+        )
         options = types.HttpOptions(
             api_version=self._settings.gemini_api_version,
             base_url=self._settings.gemini_base_url,
             timeout=int(self._settings.gemini_text_timeout_seconds * 1000),  # the SDK wants ms
+            async_client_args={"limits": limits},
         )
-        return genai.Client(api_key=api_key, http_options=options)
+        return genai.Client(api_key=api_key.get_secret_value(), http_options=options)
 
     # --- the calls -----------------------------------------------------------------------------
     async def _call(
@@ -120,16 +131,25 @@ class GeminiProvider:
         target = self._targets[kind]
         client = self._text_client if kind == "text" else self._image_client
         breaker = self._breakers[kind]
+        slots = self.capacity.slot(kind)
         error_type: type[AIProviderError] = AITextError if kind == "text" else AIImageError
-        config.http_options = types.HttpOptions(timeout=int(target.timeout_seconds * 1000))
-        deadline = target.timeout_seconds + _DEADLINE_GRACE_SECONDS
         invalid_answers = 0
 
         async def attempt() -> T:
-            async with asyncio.timeout(deadline):
-                response = await client.aio.models.generate_content(
-                    model=target.model, contents=contents, config=config
-                )
+            # A slot per attempt: the pauses between attempts hold none.
+            async with slots.hold():
+                timeout = target.timeout_seconds
+                ceiling = timeout + _DEADLINE_GRACE_SECONDS
+                left = remaining()
+                if left is not None:
+                    if left <= 0:
+                        raise TimeoutError("the request's AI budget is spent")
+                    timeout, ceiling = min(timeout, left), min(ceiling, left)
+                config.http_options = types.HttpOptions(timeout=max(1, int(timeout * 1000)))
+                async with asyncio.timeout(ceiling):
+                    response = await client.aio.models.generate_content(
+                        model=target.model, contents=contents, config=config
+                    )
             return parse(response)
 
         def retryable(exc: BaseException) -> bool:
@@ -143,10 +163,12 @@ class GeminiProvider:
         with track_call(self.name, kind, operation, target.model) as tracker:
             if not breaker.allow():
                 tracker.outcome = "circuit_open"
+                pause = breaker.seconds_until_retry()
                 raise error_type(
                     f"{target.service} failed {breaker.consecutive_failures} times in a row; "
-                    f"calls are paused for another {breaker.seconds_until_retry():.0f} s.",
+                    f"calls are paused for another {pause:.0f} s.",
                     retryable=True,
+                    retry_after_seconds=pause,
                 )
 
             def count(n: int) -> None:
@@ -154,8 +176,17 @@ class GeminiProvider:
 
             try:
                 result = await call_with_retries(
-                    attempt, policy=self._policy, is_retryable=retryable, on_attempt=count
+                    attempt,
+                    policy=self._policy,
+                    is_retryable=retryable,
+                    on_attempt=count,
+                    requested_delay=requested_retry_delay,
                 )
+            except AICapacityExhausted:
+                # Our own limit, not Gemini's: says nothing about the service's health.
+                tracker.outcome = "capacity_exhausted"
+                breaker.release_trial()
+                raise
             except AnswerProblem as problem:
                 # Gemini answered, so it is up; the answer itself was unusable.
                 breaker.record_success()
@@ -179,25 +210,48 @@ class GeminiProvider:
                     "ai call failed",
                     extra={"ai_kind": kind, "outcome": failure.outcome, "ai_model": target.model},
                 )
-                raise error_type(failure.message, retryable=failure.retryable) from None
+                raise error_type(
+                    failure.message,
+                    retryable=failure.retryable,
+                    retry_after_seconds=failure.retry_after_seconds,
+                ) from None
             breaker.record_success()
             self._last_call_failed[kind] = False
             return result
 
-    def _json_config(self, system: str, schema: type[BaseModel]) -> types.GenerateContentConfig:
+    def _json_config(
+        self, system: str, schema: type[BaseModel], *, interactive: bool
+    ) -> types.GenerateContentConfig:
+        settings = self._settings
+        # Someone is waiting on an interactive answer: think briefly (GEMINI_THINKING_LEVEL).
+        thinking = (
+            types.ThinkingConfig(thinking_level=types.ThinkingLevel(settings.gemini_thinking_level))
+            if interactive and settings.gemini_thinking_level
+            else None
+        )
         return types.GenerateContentConfig(
             system_instruction=system,
             response_mime_type="application/json",
             response_schema=schema,
-            temperature=0.7,
+            temperature=settings.gemini_temperature,
+            thinking_config=thinking,
             automatic_function_calling=types.AutomaticFunctionCallingConfig(disable=True),
         )
 
-    async def _json(self, operation: str, system: str, prompt: str, schema: type[BaseModel]) -> Any:
+    async def _json(
+        self,
+        operation: str,
+        system: str,
+        prompt: str,
+        schema: type[BaseModel],
+        *,
+        interactive: bool = True,
+    ) -> Any:
         def parse(response: types.GenerateContentResponse) -> BaseModel:
             return parse_json_answer(response, schema, "Gemini")
 
-        return await self._call("text", operation, prompt, self._json_config(system, schema), parse)
+        config = self._json_config(system, schema, interactive=interactive)
+        return await self._call("text", operation, prompt, config, parse)
 
     # --- AIProvider ----------------------------------------------------------------------------
     async def start_intake(self, situation: str) -> IntakeStep:
@@ -255,6 +309,7 @@ class GeminiProvider:
             prompts.ANALYSIS_SYSTEM,
             prompts.analysis_prompt(entry, style),
             VisualAnalysis,
+            interactive=False,  # a background job: nobody is waiting on this answer
         )
         return analysis
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import httpx
@@ -56,6 +57,26 @@ class MappedFailure:
     retryable: bool
     # Whether this says the service itself is failing (counts towards the circuit breaker).
     service_failure: bool
+    # How long the service asked us to wait before the next try (a 429's RetryInfo).
+    retry_after_seconds: float | None = None
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
+
+
+def requested_retry_delay(exc: BaseException) -> float | None:
+    """The pause a 429 asks for in its `google.rpc.RetryInfo` detail (`"retryDelay": "37s"`)."""
+    if not isinstance(exc, genai_errors.APIError) or exc.code != 429:
+        return None
+    body = exc.details
+    error = body.get("error", body) if isinstance(body, dict) else None
+    details = error.get("details") if isinstance(error, dict) else None
+    for detail in details if isinstance(details, list) else ():
+        if isinstance(detail, dict) and str(detail.get("@type", "")).endswith(".RetryInfo"):
+            match = _DURATION.match(str(detail.get("retryDelay", "")))
+            if match:
+                return float(match[1])
+    return None
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -108,12 +129,15 @@ def map_failure(exc: BaseException, target: CallTarget, attempts: int) -> Mapped
                 service_failure=False,
             )
         if exc.code == 429:
+            delay = requested_retry_delay(exc)
+            when = f"Try again in {delay:.0f} s" if delay is not None else "Try again shortly"
             return MappedFailure(
                 f"{target.service} rate limit or quota exceeded ({status}){tries}. "
-                "Try again shortly, or check the quota of the key.",
+                f"{when}, or check the quota of the key.",
                 "rate_limited",
                 retryable=True,
                 service_failure=True,
+                retry_after_seconds=delay,
             )
         if exc.code >= 500:
             return MappedFailure(

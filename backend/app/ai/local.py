@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from app.ai import prompts
+from app.ai.capacity import AICapacity
 from app.ai.drawing import draw_png, muted_palette, seed_for
 from app.ai.local_bank import CLOSING, EMOTION_FAMILY, THEMES, THEMES_BY_ID, Question
 from app.ai.local_text import detect_themes, entry_summary, summarize
@@ -27,7 +30,7 @@ from app.ai.protocol import (
     VisualStyle,
 )
 from app.ai.readiness import AIStatus
-from app.ai.telemetry import track_call
+from app.ai.telemetry import AICallKind, track_call
 from app.catalog.data import EmotionId
 
 TEXT_MODEL = "local-question-bank"
@@ -74,8 +77,19 @@ def _chosen_indicators(history: list[IntakeExchange]) -> Counter[str]:
 class LocalProvider:
     name: ProviderName = "local"
 
+    def __init__(self, capacity: AICapacity | None = None) -> None:
+        # Offline calls cost no money, but they take the same slots as Gemini's, so the limits,
+        # the 503 and /metrics behave alike whichever provider runs.
+        self.capacity = capacity or AICapacity.with_default_limits()
+
+    @asynccontextmanager
+    async def _call(self, kind: AICallKind, operation: str, model: str) -> AsyncIterator[None]:
+        async with self.capacity.slot(kind).hold():
+            with track_call(self.name, kind, operation, model):
+                yield
+
     async def start_intake(self, situation: str) -> IntakeStep:
-        with track_call(self.name, "text", "start_intake", TEXT_MODEL):
+        async with self._call("text", "start_intake", TEXT_MODEL):
             themes = detect_themes(situation)
             opening = THEMES_BY_ID[themes[0]].questions[0]
             return IntakeStep(
@@ -91,7 +105,7 @@ class LocalProvider:
         *,
         rounds_left: int,
     ) -> IntakeStep:
-        with track_call(self.name, "text", "continue_intake", TEXT_MODEL):
+        async with self._call("text", "continue_intake", TEXT_MODEL):
             themes = detect_themes(situation)
             theme = THEMES_BY_ID[themes[0]]
             asked = [
@@ -141,11 +155,11 @@ class LocalProvider:
         final_emotions: list[str],
         intensity: float,
     ) -> IntakeSummary:
-        with track_call(self.name, "text", "summarize_intake", TEXT_MODEL):
+        async with self._call("text", "summarize_intake", TEXT_MODEL):
             return summarize(situation, history, final_emotions, intensity)
 
     async def analyze_entry(self, entry: EntrySnapshot, style: VisualStyle) -> VisualAnalysis:
-        with track_call(self.name, "text", "analyze_entry", TEXT_MODEL):
+        async with self._call("text", "analyze_entry", TEXT_MODEL):
             summary, insights = entry_summary(entry)
             palette = muted_palette(entry.emotions)
             feeling = ", ".join(entry.emotions) or "mixed feelings"
@@ -169,7 +183,7 @@ class LocalProvider:
     async def render_image(
         self, analysis: VisualAnalysis, entry: EntrySnapshot, style: VisualStyle
     ) -> RenderedImage:
-        with track_call(self.name, "image", "render_image", IMAGE_MODEL):
+        async with self._call("image", "render_image", IMAGE_MODEL):
             palette = muted_palette(entry.emotions)
             seed = seed_for(
                 entry.situation, sorted(entry.emotions), f"{entry.intensity:.2f}", style

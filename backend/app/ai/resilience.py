@@ -9,6 +9,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
+from app.ai.deadline import remaining
+
 T = TypeVar("T")
 
 CircuitState = Literal["closed", "open", "half_open"]
@@ -33,8 +35,15 @@ async def call_with_retries(
     policy: RetryPolicy,
     is_retryable: Callable[[BaseException], bool],
     on_attempt: Callable[[int], None] | None = None,
+    requested_delay: Callable[[BaseException], float | None] | None = None,
 ) -> T:
-    """Run `attempt` until it succeeds, fails for good, or the retries are spent."""
+    """Run `attempt` until it succeeds, fails for good, or the retries are spent.
+
+    `requested_delay` reads how long the service asked us to wait (a rate limit's retry delay):
+    that pause replaces a shorter backoff. A pause longer than the policy's longest, or one that
+    would outlast the request's AI budget (app.ai.deadline), is not waited out here: the last
+    failure is raised instead, for the caller to pass on as Retry-After.
+    """
     retry = 0
     while True:
         if on_attempt is not None:
@@ -44,7 +53,16 @@ async def call_with_retries(
         except Exception as exc:
             if retry >= policy.max_retries or not is_retryable(exc):
                 raise
-        await asyncio.sleep(policy.delay(retry))
+            delay = policy.delay(retry)
+            asked = requested_delay(exc) if requested_delay is not None else None
+            if asked is not None:
+                if asked > policy.max_delay_seconds:
+                    raise
+                delay = max(delay, asked)
+            left = remaining()
+            if left is not None and delay >= left:
+                raise
+        await asyncio.sleep(delay)
         retry += 1
 
 

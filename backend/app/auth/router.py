@@ -1,4 +1,4 @@
-"""Auth routes (SPEC §4.2): register, login, refresh, me."""
+"""Auth routes: register, login, refresh, me."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from fastapi import APIRouter, status
 from app.auth import service
 from app.auth.deps import CurrentUser, LoginGuardDep, PasswordHasherDep, TokenServiceDep
 from app.auth.schemas import (
+    AIUsagePublic,
+    AllowancePublic,
     AuthPublic,
     LoginRequest,
     MePublic,
@@ -19,6 +21,7 @@ from app.core.envelope import Envelope, ok
 from app.core.errors import Unauthorized
 from app.core.security import TokenService
 from app.models import User
+from app.quota.deps import AIQuotaDep
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -69,8 +72,9 @@ async def refresh(user: CurrentUser, tokens: TokenServiceDep) -> Envelope[TokenP
 
 
 @router.get("/me", summary="The signed-in user and their counts")
-async def me(user: CurrentUser, session: SessionDep) -> Envelope[MePublic]:
+async def me(user: CurrentUser, session: SessionDep, quota: AIQuotaDep) -> Envelope[MePublic]:
     summary = await service.account_summary(session, user)
+    usage = await quota.usage(session, user.id)
     return ok(
         MePublic(
             id=user.id,
@@ -79,5 +83,11 @@ async def me(user: CurrentUser, session: SessionDep) -> Envelope[MePublic]:
             created_at=user.created_at,
             entry_count=summary.entry_count,
             visualization_count=summary.visualization_count,
+            ai_usage=AIUsagePublic(
+                day=usage.day,
+                text_calls=AllowancePublic(used=usage.text.used, limit=usage.text.limit),
+                images=AllowancePublic(used=usage.image.used, limit=usage.image.limit),
+                resets_at=usage.resets_at,
+            ),
         )
     )

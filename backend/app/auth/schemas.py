@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, EmailStr, Field, field_validator
@@ -75,6 +75,21 @@ class AuthPublic(TokenPublic):
     user: UserPublic
 
 
+class AllowancePublic(BaseModel):
+    used: int
+    limit: int
+
+
+class AIUsagePublic(BaseModel):
+    """Today's AI requests against the daily allowances (UTC days)."""
+
+    day: date = Field(description="The UTC day counted.")
+    text_calls: AllowancePublic = Field(description="Guided-intake steps that called the AI.")
+    images: AllowancePublic = Field(description="Pictures asked for.")
+    resets_at: datetime = Field(description="When the next day's allowance starts (UTC).")
+
+
 class MePublic(UserPublic):
     entry_count: int
     visualization_count: int
+    ai_usage: AIUsagePublic

@@ -84,6 +84,11 @@ class Settings(BaseSettings):
     gemini_text_model: str = "gemini-flash-latest"
     nanobanana_model: str = "gemini-3-pro-image"
     nanobanana_image_size: Literal["1K", "2K", "4K"] = "1K"
+    # Gemini 3 reasons worse below its default temperature of 1.0, so that is the default here.
+    gemini_temperature: float = Field(default=1.0, ge=0, le=2)
+    # How long Gemini thinks before an answer someone is waiting for (the intake's questions and
+    # summaries); "" leaves it to the model. Background analysis always uses the model's default.
+    gemini_thinking_level: Literal["", "minimal", "low", "medium", "high"] = "low"
     nanobanana_aspect_ratio: str = "1:1"
     gemini_text_timeout_seconds: float = Field(default=30.0, gt=0)
     nanobanana_timeout_seconds: float = Field(default=120.0, gt=0)
@@ -91,6 +96,17 @@ class Settings(BaseSettings):
     ai_retry_base_delay_seconds: float = Field(default=1.0, ge=0)
     ai_circuit_failure_threshold: int = Field(default=5, ge=1)
     ai_circuit_reset_seconds: float = Field(default=30.0, gt=0)
+    # AI calls in flight at once in this process, by kind (app.ai.capacity); a call that cannot
+    # get a slot within AI_SLOT_WAIT_SECONDS is refused with 503 AI_CAPACITY_EXHAUSTED.
+    ai_text_concurrency: int = Field(default=256, ge=1, le=10_000)
+    ai_image_concurrency: int = Field(default=16, ge=1, le=1_000)
+    ai_slot_wait_seconds: float = Field(default=10.0, ge=0)
+    # An interactive text request's whole AI budget: the wait for a slot, every attempt and the
+    # pauses between them. An intake step's in-flight claim lasts as long.
+    ai_text_deadline_seconds: float = Field(default=55.0, gt=0)
+    # Each person's AI spend per UTC day (app.quota), shared by every process through PostgreSQL.
+    ai_text_calls_per_day: int = Field(default=200, ge=0)
+    ai_images_per_day: int = Field(default=30, ge=0)
 
     # --- jobs ------------------------------------------------------------------------------
     worker_in_process: bool = True
@@ -128,6 +144,10 @@ class Settings(BaseSettings):
     rate_limit_login_failures_per_hour: int = Field(default=10, ge=1)
     visualization_concurrency_limit: int = Field(default=10, ge=1)
     rate_limit_storage_url: SecretStr | None = None
+    # Progress WebSockets one person may hold open on one process; the next is closed with 1008.
+    ws_max_per_user: int = Field(default=5, ge=1)
+    # /health/ready and /metrics reuse their database reading for this long.
+    probe_cache_seconds: float = Field(default=1.0, ge=0, le=60)
 
     @field_validator("allowed_origins", mode="before")
     @classmethod

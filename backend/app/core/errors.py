@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 
@@ -109,13 +110,33 @@ STATUS_CODES: dict[int, str] = {
 
 
 class AIProviderError(AppError):
-    """An AI call failed. `retryable` tells the job queue whether another attempt may succeed."""
+    """An AI call failed. `retryable` tells the job queue whether another attempt may succeed;
+    `retry_after_seconds`, when known, how long to wait first (sent as Retry-After)."""
 
     def __init__(
-        self, message: str | None = None, *, retryable: bool = False, details: Any = None
+        self,
+        message: str | None = None,
+        *,
+        retryable: bool = False,
+        details: Any = None,
+        retry_after_seconds: float | None = None,
     ) -> None:
-        super().__init__(message, details=details)
+        headers = None
+        if retry_after_seconds is not None:
+            seconds = max(1, math.ceil(retry_after_seconds))
+            headers = {"Retry-After": str(seconds)}
+            details = {**(details or {}), "retry_after_seconds": seconds}
+        super().__init__(message, details=details, headers=headers)
         self.retryable = retryable
+        self.retry_after_seconds = retry_after_seconds
+
+
+class AICapacityExhausted(AIProviderError):
+    """No AI slot freed up in time in this process (app.ai.capacity)."""
+
+    code = "AI_CAPACITY_EXHAUSTED"
+    status_code = 503
+    default_message = "The AI service is at capacity right now. Try again shortly."
 
 
 class AITextError(AIProviderError, GeminiApiError):

@@ -11,6 +11,7 @@ import os
 from prometheus_client import (
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
     multiprocess,
@@ -41,6 +42,19 @@ JOB_DURATION = Histogram(
     buckets=AI_BUCKETS,
 )
 RATE_LIMITED = Counter("rate_limited_total", "Requests refused by a rate limit.", ["scope"])
+# Summed over the live processes of `emotionviz serve` (a dead worker's samples drop out).
+AI_IN_FLIGHT = Gauge(
+    "ai_calls_in_flight",
+    "AI calls holding a slot now, by kind.",
+    ["kind"],
+    multiprocess_mode="livesum",
+)
+AI_WAITING = Gauge(
+    "ai_calls_waiting",
+    "AI calls waiting for a slot, by kind.",
+    ["kind"],
+    multiprocess_mode="livesum",
+)
 
 
 class _Gauge(Collector):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from functools import partial
+
+from fastapi import APIRouter, Request
 from sqlalchemy import text
 from starlette.responses import Response
 
-from app.core.db import DatabaseDep
+from app.core.db import Database
 from app.core.metrics import render
+from app.core.reading_cache import app_reading
 
 router = APIRouter(tags=["health"])
 
@@ -27,7 +30,17 @@ _PENDING_MEDIA_DELETIONS = text(
     response_class=Response,
     responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}},
 )
-async def metrics(db: DatabaseDep) -> Response:
+async def metrics(request: Request) -> Response:
+    """The gauges read from the database are read at most once per PROBE_CACHE_SECONDS per
+    process."""
+    state = request.app.state
+    reading = app_reading(state, "database_gauges_reading", partial(_database_gauges, state.db))
+    depth, deletions = await reading.get()
+    return Response(render(depth, deletions), media_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+async def _database_gauges(db: Database) -> tuple[dict[str, int], dict[str, int]]:
+    """The job queue's depth by status, and the picture removals pending by state."""
     depth = {"pending": 0, "processing": 0}
     deletions = {"queued": 0, "retrying": 0}
     try:
@@ -37,5 +50,5 @@ async def metrics(db: DatabaseDep) -> Response:
                 {row[0]: int(row[1]) for row in await conn.execute(_PENDING_MEDIA_DELETIONS)}
             )
     except Exception:  # metrics must answer even when the database does not
-        depth, deletions = {}, {}
-    return Response(render(depth, deletions), media_type="text/plain; version=0.0.4; charset=utf-8")
+        return {}, {}
+    return depth, deletions

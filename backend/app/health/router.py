@@ -1,9 +1,10 @@
-"""Liveness and readiness probes (SPEC §4.9): bare objects, not the envelope."""
+"""Liveness and readiness probes: bare objects, not the envelope."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 from typing import Literal
 
 from fastapi import APIRouter, Request
@@ -13,13 +14,16 @@ from starlette.responses import JSONResponse
 
 from app.ai.readiness import AIStatus, ai_readiness
 from app.core.config import APP_VERSION
-from app.core.db import DatabaseDep
+from app.core.db import Database
 from app.core.envelope import utcnow_iso
+from app.core.reading_cache import app_reading
 
 router = APIRouter(prefix="/health", tags=["health"])
 log = logging.getLogger(__name__)
 
 _DB_PROBE_TIMEOUT_SECONDS = 2.0
+
+DatabaseStatus = Literal["healthy", "unhealthy"]
 
 
 class Health(BaseModel):
@@ -29,7 +33,7 @@ class Health(BaseModel):
 
 
 class ReadyChecks(BaseModel):
-    database: Literal["healthy", "unhealthy"]
+    database: DatabaseStatus
     gemini_api: AIStatus
     nanobanana_api: AIStatus
 
@@ -38,6 +42,16 @@ class Ready(BaseModel):
     status: Literal["ready", "not_ready"]
     checks: ReadyChecks
     timestamp: str
+
+
+async def _ping(db: Database) -> DatabaseStatus:
+    try:
+        async with asyncio.timeout(_DB_PROBE_TIMEOUT_SECONDS), db.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception:  # any failure to answer means not ready; the reason goes to the log
+        log.warning("readiness: database unreachable", exc_info=True)
+        return "unhealthy"
+    return "healthy"
 
 
 @router.get("", summary="Liveness")
@@ -51,14 +65,10 @@ async def health() -> Health:
     summary="Readiness: database and AI services",
     responses={503: {"model": Ready, "description": "The database is unreachable"}},
 )
-async def ready(request: Request, db: DatabaseDep) -> Ready | JSONResponse:
-    try:
-        async with asyncio.timeout(_DB_PROBE_TIMEOUT_SECONDS), db.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-        database: Literal["healthy", "unhealthy"] = "healthy"
-    except Exception:  # any failure to answer means not ready; the reason goes to the log
-        log.warning("readiness: database unreachable", exc_info=True)
-        database = "unhealthy"
+async def ready(request: Request) -> Ready | JSONResponse:
+    """The database part is read at most once per PROBE_CACHE_SECONDS per process."""
+    state = request.app.state
+    database = await app_reading(state, "database_reading", partial(_ping, state.db)).get()
     body = Ready(
         status="ready" if database == "healthy" else "not_ready",
         checks=ReadyChecks(database=database, **ai_readiness(request.app.state)),

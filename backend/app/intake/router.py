@@ -1,7 +1,7 @@
-"""Intake routes (SPEC §4.5): analyze → refine (up to 3 rounds) → complete.
+"""Intake routes: analyze → refine (up to 3 rounds) → complete.
 
 Another user's session is 403 and an unknown one 404, as for entries; see service.py for the
-rules on steps, locking and AI failures.
+rules on steps, in-flight claims and AI failures.
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from app.auth.deps import CurrentUser
-from app.core.db import SessionDep
+from app.core.db import RequestDbDep
 from app.core.envelope import Envelope, ok
 from app.intake import service
-from app.intake.deps import AIProviderDep
+from app.intake.deps import IntakeAIDep
 from app.intake.schemas import (
     IntakeAnalyze,
     IntakeComplete,
@@ -27,16 +27,16 @@ router = APIRouter(prefix="/intake", tags=["intake"])
 
 @router.post("/analyze", summary="Start a guided intake: the first question about a situation")
 async def analyze(
-    body: IntakeAnalyze, user: CurrentUser, session: SessionDep, provider: AIProviderDep
+    body: IntakeAnalyze, user: CurrentUser, db: RequestDbDep, ai: IntakeAIDep
 ) -> Envelope[IntakeStarted]:
-    return ok(await service.analyze(session, user, provider, body))
+    return ok(await service.analyze(db, user, ai, body))
 
 
 @router.post("/refine", summary="Answer the current question; get the next one or the end")
 async def refine(
-    body: IntakeRefine, user: CurrentUser, session: SessionDep, provider: AIProviderDep
+    body: IntakeRefine, user: CurrentUser, db: RequestDbDep, ai: IntakeAIDep
 ) -> Envelope[IntakeRefined]:
-    return ok(await service.refine(session, user, provider, body))
+    return ok(await service.refine(db, user, ai, body))
 
 
 @router.post(
@@ -45,6 +45,6 @@ async def refine(
     summary="Finish the intake: the AI's summary and insights, saved as a journal entry",
 )
 async def complete(
-    body: IntakeComplete, user: CurrentUser, session: SessionDep, provider: AIProviderDep
+    body: IntakeComplete, user: CurrentUser, db: RequestDbDep, ai: IntakeAIDep
 ) -> Envelope[IntakeCompleted]:
-    return ok(await service.complete(session, user, provider, body))
+    return ok(await service.complete(db, user, ai, body))

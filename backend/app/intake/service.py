@@ -1,4 +1,4 @@
-"""The guided intake (SPEC §4.5): the AI asks, the person answers, the answers become an entry.
+"""The guided intake: the AI asks, the person answers, the answers become an entry.
 
 A session's `conversation_history` is a list of `IntakeExchange` dicts: every scenario offered, in
 order, each with the step it belongs to and, once answered, the chosen option and the person's own
@@ -6,30 +6,27 @@ words. `current_step` is the step whose scenarios are open; one answer closes it
 
 - `is_complete` means no more questions will be asked (the AI finished, or the rounds ran out, or
   the person completed early); `completed_at` means the summary was written and the entry made.
-- Each call is one transaction (SessionDep). The AI is called after every check and before any
-  write, so an AI failure (503 GEMINI_API_ERROR) rolls back to the session exactly as it was and
-  the same request can simply be sent again.
-- Refine and complete lock the session row (`FOR UPDATE NOWAIT`) for the whole transaction,
-  AI call included: a second request on the same session while one is in flight gets 409 at once
-  instead of holding a second connection for the length of an AI call; one arriving after sees the
-  advanced step (its option is no longer offered: 400) or the finished session (409).
+- No database connection or row lock is held while the AI answers (app.intake.ai_step): each
+  step checks and claims in one short transaction, calls the AI, then writes in another. An AI
+  failure (503 GEMINI_API_ERROR) leaves the session exactly as it was, so the same request can
+  simply be sent again; a second refine or complete while one is in flight gets 409 at once; one
+  arriving after sees the advanced step (its option is no longer offered: 400) or the finished
+  session (409).
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from app.ai.protocol import AIProvider, IntakeExchange, IntakeStep, Scenario
-from app.core.errors import AITextError, Conflict, Forbidden, NotFound, ValidationFailed
+from app.core.db import RequestDb
+from app.core.errors import AITextError, Conflict, ValidationFailed
 from app.entries import repository as entries
 from app.entries.schemas import MAX_SITUATION_LENGTH, intensity_to_decimal
+from app.intake import ai_step
+from app.intake.ai_step import IntakeAI
 from app.intake.schemas import (
     IntakeAnalyze,
     IntakeComplete,
@@ -42,9 +39,8 @@ from app.models import IntakeSession, User
 
 log = logging.getLogger(__name__)
 
-# SPEC §4.5 (decision): after the third answer the flow is over, whatever the AI would still ask.
+# After the third answer the flow is over, whatever the AI would still ask.
 MAX_REFINEMENT_ROUNDS = 3
-_LOCK_NOT_AVAILABLE = "55P03"
 
 
 # --- the conversation as stored --------------------------------------------------------------
@@ -77,37 +73,19 @@ def _context(step: IntakeStep, provider: AIProvider) -> dict[str, Any]:
     return {**step.context, "provider": provider.name}
 
 
-# --- loading -----------------------------------------------------------------------------------
-async def _lock_owned_session(
-    session: AsyncSession, user: User, session_id: uuid.UUID
-) -> IntakeSession:
-    """The caller's session, row-locked until the request's transaction ends."""
-    query = select(IntakeSession).where(IntakeSession.id == session_id).with_for_update(nowait=True)
-    try:
-        row = await session.scalar(query)
-    except DBAPIError as exc:
-        if getattr(exc.orig, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
-            raise Conflict(
-                "Another request is updating this intake session right now; "
-                "wait for its answer before sending the next one."
-            ) from None
-        raise
-    if row is None:
-        raise NotFound("No intake session with this id.")
-    if row.user_id != user.id:
-        # Same rule as entries (SPEC §4.1): it exists but is someone else's.
-        raise Forbidden("This intake session belongs to another user.")
-    return row
-
-
 # --- the three steps ---------------------------------------------------------------------------
-async def analyze(
-    session: AsyncSession, user: User, provider: AIProvider, body: IntakeAnalyze
-) -> IntakeStarted:
+async def analyze(db: RequestDb, user: User, ai: IntakeAI, body: IntakeAnalyze) -> IntakeStarted:
     """Ask the first question; the session row exists only once the AI has answered."""
-    step = await provider.start_intake(body.situation)
-    if not step.scenarios:
-        raise AITextError("The AI asked no question to start with. Try again.", retryable=True)
+    provider = ai.provider
+    reservation = await ai_step.reserve(db, ai, user)
+
+    async def first_step() -> IntakeStep:
+        step = await provider.start_intake(body.situation)
+        if not step.scenarios:
+            raise AITextError("The AI asked no question to start with. Try again.", retryable=True)
+        return step
+
+    step = await ai_step.call_ai(db, ai, reservation, first_step)
     history = [IntakeExchange(step=1, scenario=scenario) for scenario in step.scenarios]
     row = IntakeSession(
         user_id=user.id,
@@ -116,6 +94,7 @@ async def analyze(
         current_step=1,
         ai_context=_context(step, provider),
     )
+    session = await db.session()
     session.add(row)
     await session.flush()
     log.info(
@@ -131,15 +110,8 @@ async def analyze(
     )
 
 
-async def refine(
-    session: AsyncSession, user: User, provider: AIProvider, body: IntakeRefine
-) -> IntakeRefined:
-    """Record the chosen option and ask the next question, or finish."""
-    row = await _lock_owned_session(session, user, body.session_id)
-    if row.completed_at is not None:
-        raise Conflict("This intake is already completed.")
-    if row.is_complete:
-        raise Conflict("This intake asks no more questions; finish it with POST /intake/complete.")
+def _answer(row: IntakeSession, body: IntakeRefine) -> list[IntakeExchange]:
+    """The history with the chosen option recorded; 400 unless it is open in the current step."""
     history = _history(row)
     position = next(
         (
@@ -171,11 +143,36 @@ async def refine(
             "additional_context": body.additional_context,
         }
     )
+    return history
+
+
+async def refine(db: RequestDb, user: User, ai: IntakeAI, body: IntakeRefine) -> IntakeRefined:
+    """Record the chosen option and ask the next question, or finish."""
+    provider = ai.provider
+    session = await db.session()
+    row = await ai_step.load_owned_session(session, user, body.session_id)
+    if row.completed_at is not None:
+        raise Conflict("This intake is already completed.")
+    if row.is_complete:
+        raise Conflict("This intake asks no more questions; finish it with POST /intake/complete.")
+    history = _answer(row, body)
     rounds_left = _rounds_left(history)
-    step = await provider.continue_intake(
-        row.initial_situation, _answered(history), row.ai_context, rounds_left=rounds_left
-    )
-    # No question can be answered past the last round, and a step without one has nothing to ask.
+    if rounds_left == 0:
+        # No question may be asked past the last round: finishing needs no AI call.
+        step = IntakeStep(is_complete=True, context=row.ai_context)
+    else:
+        reservation = await ai_step.reserve(db, ai, user, row)
+        situation, context = row.initial_situation, row.ai_context
+        step = await ai_step.call_ai(
+            db,
+            ai,
+            reservation,
+            lambda: provider.continue_intake(
+                situation, _answered(history), context, rounds_left=rounds_left
+            ),
+        )
+        session, row = await ai_step.reclaim(db, reservation)
+    # A step without a question has nothing to ask.
     finished = step.is_complete or rounds_left == 0 or not step.scenarios
     if not finished:
         row.current_step += 1
@@ -209,26 +206,34 @@ def _entry_notes(answers: int) -> str:
 
 
 async def complete(
-    session: AsyncSession, user: User, provider: AIProvider, body: IntakeComplete
+    db: RequestDb, user: User, ai: IntakeAI, body: IntakeComplete
 ) -> IntakeCompleted:
-    """Summarise the conversation and record it as an entry, in this one transaction.
+    """Summarise the conversation and record it as an entry.
 
     Allowed after any step: a person may stop before the questions run out, and the summary then
     rests on the answers given so far (questions left open are kept in the history, unanswered).
     """
-    row = await _lock_owned_session(session, user, body.session_id)
+    provider = ai.provider
+    session = await db.session()
+    row = await ai_step.load_owned_session(session, user, body.session_id)
     if row.completed_at is not None:
         raise Conflict("This intake is already completed.")
+    situation = row.initial_situation
     answered = _answered(_history(row))
     emotions = [str(e) for e in body.final_emotions]
     # The AI is told the intensity the entry will hold (two decimals), not the raw float.
     intensity = intensity_to_decimal(body.intensity)
-    summary = await provider.summarize_intake(
-        row.initial_situation, answered, emotions, float(intensity)
+    reservation = await ai_step.reserve(db, ai, user, row)
+    summary = await ai_step.call_ai(
+        db,
+        ai,
+        reservation,
+        lambda: provider.summarize_intake(situation, answered, emotions, float(intensity)),
     )
+    session, row = await ai_step.reclaim(db, reservation)
     new_entry = entries.NewEntry(
         user_id=user.id,
-        situation=_entry_situation(summary.situation_summary, row.initial_situation),
+        situation=_entry_situation(summary.situation_summary, situation),
         emotions=emotions,
         intensity=intensity,
         notes=_entry_notes(len(answered)),

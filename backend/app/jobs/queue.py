@@ -25,15 +25,37 @@ JOBS_CHANNEL = "visualization_jobs"
 # Progress events for WebSocket clients, whichever process runs the job.
 PROGRESS_CHANNEL = "visualization_progress"
 
+# Fair across people: each due job gets a turn number within its owner's queue (1 for their
+# oldest), plus however many of that owner's jobs are already running, and the lowest turn goes
+# first, oldest first among equals. So one person's ten queued pictures take turns with everyone
+# else's instead of going first; a lone job is never delayed by them. The ranking runs over due
+# jobs only (the partial index on active jobs), and the row is then locked on its own with SKIP
+# LOCKED, rechecking that it is still due, so concurrent workers never take the same one.
 _CLAIM = text(
     """
-    WITH candidate AS (
-        SELECT id FROM visualizations
+    WITH due AS (
+        SELECT id, user_id, run_at, created_at FROM visualizations
         WHERE (status = 'pending' AND run_at <= now())
            OR (status = 'processing' AND locked_until < now())
-        ORDER BY run_at, created_at
+    ),
+    running AS (
+        SELECT user_id, count(*) AS jobs FROM visualizations
+        WHERE status = 'processing' AND locked_until >= now()
+        GROUP BY user_id
+    ),
+    turns AS (
+        SELECT due.id, due.run_at, due.created_at,
+               row_number() OVER (PARTITION BY due.user_id ORDER BY due.run_at, due.created_at)
+                   + coalesce(running.jobs, 0) AS turn
+        FROM due LEFT JOIN running USING (user_id)
+    ),
+    candidate AS (
+        SELECT v.id FROM visualizations AS v JOIN turns USING (id)
+        WHERE (v.status = 'pending' AND v.run_at <= now())
+           OR (v.status = 'processing' AND v.locked_until < now())
+        ORDER BY turns.turn, turns.run_at, turns.created_at
         LIMIT 1
-        FOR UPDATE SKIP LOCKED
+        FOR UPDATE OF v SKIP LOCKED
     )
     UPDATE visualizations AS v
     SET status = 'processing',

@@ -12,7 +12,11 @@ from app.jobs.worker import Worker
 from app.media.deletions import MediaDeletions
 from app.media.factory import open_media_store
 from app.media.store import MediaStore
-from app.visualizations.pipeline import VisualizationPipeline, VisualizationProvider
+from app.visualizations.pipeline import (
+    VisualizationPipeline,
+    VisualizationProvider,
+    give_back_image,
+)
 
 
 def build_worker(
@@ -25,7 +29,7 @@ def build_worker(
     concurrency: int | None = None,
 ) -> Worker:
     pipeline = VisualizationPipeline(provider=provider, media=media, deletions=deletions)
-    return Worker(settings, database, pipeline, concurrency=concurrency)
+    return Worker(settings, database, pipeline, concurrency=concurrency, on_failed=give_back_image)
 
 
 async def run_worker(

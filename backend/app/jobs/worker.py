@@ -17,6 +17,8 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.errors import AIProviderError
@@ -64,6 +66,8 @@ class JobContext:
 
 
 JobHandler = Callable[[JobContext], Awaitable[None]]
+# Runs in the transaction that marks a job failed for good (e.g. to give back what it reserved).
+FailureHook = Callable[[AsyncSession, uuid.UUID], Awaitable[None]]
 
 
 def new_worker_id() -> str:
@@ -76,6 +80,7 @@ class Worker:
     database: Database
     handler: JobHandler
     concurrency: int | None = None
+    on_failed: FailureHook | None = None
     worker_id: str = field(default_factory=new_worker_id)
 
     def __post_init__(self) -> None:
@@ -206,7 +211,9 @@ class Worker:
             log.warning("job lease lost; abandoning", extra={"job_id": str(job.id)})
         except AIProviderError as exc:
             outcome = self._failure_outcome(job, exc.retryable)
-            await self._record_failure(job, exc.message, exc.retryable)
+            await self._record_failure(
+                job, exc.message, exc.retryable, not_before=exc.retry_after_seconds
+            )
         except PermanentJobError as exc:
             outcome = "failed"
             await self._record_failure(job, str(exc), False)
@@ -243,7 +250,16 @@ class Worker:
                     runner.cancel()
                 return
 
-    async def _record_failure(self, job: queue.ClaimedJob, message: str, retryable: bool) -> None:
+    async def _record_failure(
+        self,
+        job: queue.ClaimedJob,
+        message: str,
+        retryable: bool,
+        *,
+        not_before: float | None = None,
+    ) -> None:
+        """Schedule the next try (no sooner than `not_before` s, when the AI asked for a pause)
+        or, after the last one, mark the job failed."""
         async with self.database.sessionmaker() as session, session.begin():
             if retryable and not job.is_last_attempt:
                 delay = queue.retry_delay_seconds(
@@ -251,6 +267,7 @@ class Worker:
                     self.settings.job_retry_base_delay_seconds,
                     self.settings.job_retry_max_delay_seconds,
                 )
+                delay = max(delay, not_before or 0.0)
                 if await queue.schedule_retry(session, job.id, self.worker_id, delay, message):
                     note = f"Temporary error; retrying in {delay:.0f} s"
                     await events.publish(session, job.id, "progress", "pending", 0, note)
@@ -258,6 +275,8 @@ class Worker:
                     log.info("job retry scheduled", extra={"job_id": str(job.id), "delay": delay})
                 return
             if await queue.mark_failed(session, job.id, self.worker_id, message):
+                if self.on_failed is not None:
+                    await self.on_failed(session, job.id)
                 await events.publish(session, job.id, "failed", "failed", None, message)
                 log.info("job failed", extra={"job_id": str(job.id), "attempt": job.attempt})
 

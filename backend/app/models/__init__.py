@@ -4,6 +4,7 @@ from app.models.analytics import EmotionAnalytics
 from app.models.entry import ENTRY_SOURCES, EmotionEntry
 from app.models.intake import IntakeSession
 from app.models.media import PendingMediaDeletion
+from app.models.usage import AIUsage
 from app.models.user import User
 from app.models.visualization import VISUALIZATION_STATUSES, VISUALIZATION_STYLES, Visualization
 
@@ -11,6 +12,7 @@ __all__ = [
     "ENTRY_SOURCES",
     "VISUALIZATION_STATUSES",
     "VISUALIZATION_STYLES",
+    "AIUsage",
     "EmotionAnalytics",
     "EmotionEntry",
     "IntakeSession",

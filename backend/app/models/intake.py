@@ -41,3 +41,7 @@ class IntakeSession(UUIDPrimaryKey, Timestamps, Base):
     )
     final_summary: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The request whose AI call is in flight for this session (app.intake.service): no other
+    # step may start until it writes its answer or the claim runs out with the AI deadline.
+    ai_claimed_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    ai_claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

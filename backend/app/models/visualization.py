@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -71,6 +72,9 @@ class Visualization(UUIDPrimaryKey, Timestamps, Base):
     gemini_analysis: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     nanobanana_response: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     provider: Mapped[str | None] = mapped_column(String(20))
+    # The UTC day whose image quota this request counts against (app.quota); cleared when the job
+    # fails for good and the count is given back.
+    quota_day: Mapped[date | None] = mapped_column(Date)
     processing_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     processing_completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.ai.protocol import EntrySnapshot, ProviderName, RenderedImage, VisualAnalysis, VisualStyle
 from app.jobs import events, queue
@@ -18,6 +20,7 @@ from app.media.deletions import MediaDeletions
 from app.media.keys import picture_keys, visualization_keys
 from app.media.store import MediaStore, MediaStoreUnavailable
 from app.models import EmotionEntry, Visualization
+from app.quota.service import give_back
 from app.visualizations.images import InvalidImage, ProcessedImage, process_image
 
 log = logging.getLogger(__name__)
@@ -133,6 +136,23 @@ class VisualizationPipeline:
             return
         # Another worker holds the job now; it writes the same file names, so ours are harmless.
         log.warning("finished a job this worker no longer holds", extra={"job_id": str(ctx.job.id)})
+
+
+async def give_back_image(session: AsyncSession, job_id: uuid.UUID) -> None:
+    """A picture that failed for good does not count against its person's day."""
+    row = (
+        await session.execute(
+            select(Visualization.user_id, Visualization.quota_day)
+            .where(Visualization.id == job_id)
+            .with_for_update()
+        )
+    ).first()
+    if row is None or row.quota_day is None:
+        return
+    await give_back(session, row.user_id, "image", row.quota_day)
+    await session.execute(
+        update(Visualization).where(Visualization.id == job_id).values(quota_day=None)
+    )
 
 
 def _result_values(

@@ -19,6 +19,7 @@ from app.core.errors import Forbidden, NotFound
 from app.media.deps import MediaDeletionsDep, MediaStoreDep
 from app.media.keys import media_type_for
 from app.media.local import LocalMediaStore
+from app.quota.deps import AIQuotaDep
 from app.visualizations import service
 from app.visualizations.deps import BaseUrlDep, OwnedVisualization
 from app.visualizations.schemas import (
@@ -39,15 +40,24 @@ def _settings(request: Request) -> Settings:
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED)
 async def create_visualization(
-    body: VisualizationCreate, user: CurrentUser, session: SessionDep, request: Request
+    body: VisualizationCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    quota: AIQuotaDep,
+    request: Request,
 ) -> Envelope[VisualizationQueued]:
-    """Queue the picture of an entry; poll `polling_url` or open the WebSocket for progress."""
+    """Queue the picture of an entry; poll `polling_url` or open the WebSocket for progress.
+
+    429 when the person's pictures of the day (AI_IMAGES_PER_DAY) are used up, or when
+    VISUALIZATION_CONCURRENCY_LIMIT of theirs are already pending or processing.
+    """
     settings = _settings(request)
     queued = await service.create_visualization(
         session,
         user,
         body.entry_id,
         body.style,
+        quota=quota,
         concurrency_limit=settings.visualization_concurrency_limit,
         max_attempts=settings.job_max_attempts,
         default_estimate=settings.visualization_default_estimate_seconds,

@@ -18,6 +18,7 @@ from app.jobs import queue
 from app.media.deletions import MediaDeletions
 from app.media.store import MediaStore
 from app.models import User, Visualization
+from app.quota.service import AIQuota
 from app.visualizations.schemas import (
     VisualElements,
     VisualizationCompleted,
@@ -69,11 +70,17 @@ async def create_visualization(
     entry_id: uuid.UUID,
     style: VisualStyle,
     *,
+    quota: AIQuota,
     concurrency_limit: int,
     max_attempts: int,
     default_estimate: int,
 ) -> QueuedVisualization:
-    """Queue a visualization (or re-queue a failed one) in the caller's transaction."""
+    """Queue a visualization (or re-queue a failed one) in the caller's transaction.
+
+    The picture counts against the person's daily image allowance now, when it is asked for (a
+    request over it is refused here, not when the job runs); the worker gives it back if the job
+    fails for good.
+    """
     # One POST per user at a time until commit, so the active-job count below cannot be raced.
     await session.execute(
         select(
@@ -109,6 +116,7 @@ async def create_visualization(
             },
         )
 
+    quota_day = await quota.reserve(session, user.id, "image")
     if existing is None:
         visualization = Visualization(
             entry_id=entry_id, user_id=user.id, style=style, max_attempts=max_attempts
@@ -116,6 +124,7 @@ async def create_visualization(
         session.add(visualization)
     else:
         visualization = _requeue(existing, style, max_attempts)
+    visualization.quota_day = quota_day
     await session.flush()
     await queue.wake_workers(session)
     return QueuedVisualization(visualization, estimate)

@@ -10,6 +10,8 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -72,12 +74,41 @@ async def _read(database: Database, visualization_id: uuid.UUID) -> Visualizatio
         return await session.get(Visualization, visualization_id)
 
 
-def progress_hub(websocket: WebSocket) -> ProgressHub:
+class OpenSockets:
+    """How many progress sockets each person holds open in this process (WS_MAX_PER_USER)."""
+
+    def __init__(self, per_user: int) -> None:
+        self.per_user = per_user
+        self._open: Counter[uuid.UUID] = Counter()
+
+    def open_for(self, user_id: uuid.UUID) -> int:
+        return self._open[user_id]
+
+    @contextlib.contextmanager
+    def admit(self, user_id: uuid.UUID) -> Iterator[bool]:
+        """Yields whether this socket may stay open; counted while it is."""
+        if self._open[user_id] >= self.per_user:
+            yield False
+            return
+        self._open[user_id] += 1
+        try:
+            yield True
+        finally:
+            self._open[user_id] -= 1
+            if not self._open[user_id]:
+                del self._open[user_id]
+
+
+def _per_process(websocket: WebSocket) -> tuple[ProgressHub, OpenSockets]:
     state = websocket.app.state
-    hub: ProgressHub | None = getattr(state, "progress_hub", None)
-    if hub is None:
-        hub = state.progress_hub = ProgressHub(state.settings)
-    return hub
+    if getattr(state, "progress_hub", None) is None:
+        state.progress_hub = ProgressHub(state.settings)
+        state.open_sockets = OpenSockets(state.settings.ws_max_per_user)
+    return state.progress_hub, state.open_sockets
+
+
+async def _refuse(websocket: WebSocket, reason: str) -> None:
+    await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason=reason[:120])
 
 
 @ws_router.websocket("/ws/visualizations/{visualization_id}")
@@ -93,13 +124,24 @@ async def visualization_progress(websocket: WebSocket, visualization_id: str) ->
             )
             await load_owned_visualization(session, user, target)
     except (ValueError, AppError) as exc:
-        reason = exc.message if isinstance(exc, AppError) else "No visualization with this id."
-        await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason=reason[:120])
+        await _refuse(
+            websocket,
+            exc.message if isinstance(exc, AppError) else "No visualization with this id.",
+        )
         return
 
-    with contextlib.suppress(WebSocketDisconnect):
-        async with progress_hub(websocket).subscribe(target) as signals:
-            await _follow(websocket, database, target, signals)
+    hub, open_sockets = _per_process(websocket)
+    with open_sockets.admit(user.id) as admitted:
+        if not admitted:
+            await _refuse(
+                websocket,
+                f"At most {open_sockets.per_user} progress sockets may be open at once; "
+                "close one first.",
+            )
+            return
+        with contextlib.suppress(WebSocketDisconnect):
+            async with hub.subscribe(target) as signals:
+                await _follow(websocket, database, target, signals)
     with contextlib.suppress(RuntimeError):
         await websocket.close(code=status.WS_1000_NORMAL_CLOSURE)
 
@@ -110,9 +152,16 @@ async def _follow(
     target: uuid.UUID,
     signals: asyncio.Queue[Any],
 ) -> None:
+    """Send the row's state whenever it may have changed: on a notification or the recheck timer.
+
+    What the client sends carries no meaning here and costs no query (only its disconnect ends
+    the loop), so a chatty or hostile client cannot turn its frames into database load.
+    """
     # Subscribed before this first read, so nothing between the read and the first wait is lost.
     last: dict[str, Any] | None = None
+    loop = asyncio.get_running_loop()
     receiver = asyncio.ensure_future(websocket.receive())
+    waiter: asyncio.Future[Any] | None = None
     try:
         while True:
             message = await _message(await _read(database, target), websocket)
@@ -122,15 +171,19 @@ async def _follow(
             if message["type"] != "progress":
                 return
             waiter = asyncio.ensure_future(signals.get())
-            done, _ = await asyncio.wait(
-                {waiter, receiver}, timeout=RECHECK_SECONDS, return_when=asyncio.FIRST_COMPLETED
-            )
+            recheck_at = loop.time() + RECHECK_SECONDS
+            while not waiter.done() and loop.time() < recheck_at:
+                await asyncio.wait(
+                    {waiter, receiver},
+                    timeout=recheck_at - loop.time(),
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                if receiver.done():
+                    if receiver.result()["type"] == "websocket.disconnect":
+                        return
+                    receiver = asyncio.ensure_future(websocket.receive())
             waiter.cancel()
-            if receiver in done:
-                incoming = receiver.result()
-                if incoming["type"] == "websocket.disconnect":
-                    return
-                # Client messages carry no meaning here; keep listening for a disconnect.
-                receiver = asyncio.ensure_future(websocket.receive())
     finally:
         receiver.cancel()
+        if waiter is not None:
+            waiter.cancel()

@@ -167,3 +167,31 @@ async def test_each_call_is_recorded_and_logged_without_key_or_text(
     assert "duration_ms" in line.__dict__
     assert "my secret situation text" not in caplog.text
     assert FAKE_GEMINI_KEY not in caplog.text
+
+
+async def test_gemini_3_runs_at_its_default_temperature_and_thinks_briefly_when_someone_waits(
+    fake_gemini: FakeGemini, gemini_provider: GeminiProvider
+) -> None:
+    await gemini_provider.start_intake("My boss shouted at me.")
+    await gemini_provider.summarize_intake("My boss shouted at me.", [], ["anger"], 0.6)
+    await gemini_provider.analyze_entry(
+        EntrySnapshot(situation="x", emotions=["anger"], intensity=0.6), "abstract"
+    )
+    intake, summary, analysis = (r.generation_config for r in fake_gemini.requests)
+
+    assert intake["temperature"] == summary["temperature"] == analysis["temperature"] == 1.0
+    # The SDK writes this field name in snake case; the API reads either spelling.
+    assert intake["thinkingConfig"] == summary["thinkingConfig"] == {"thinking_level": "LOW"}
+    # Background analysis: nobody is waiting, the model thinks as long as it likes.
+    assert "thinkingConfig" not in analysis
+
+
+async def test_temperature_and_thinking_level_are_settings(fake_gemini: FakeGemini) -> None:
+    provider = make_gemini_provider(fake_gemini, gemini_temperature=0.4, gemini_thinking_level="")
+    try:
+        await provider.start_intake("My boss shouted at me.")
+    finally:
+        await provider.aclose()
+    sent = fake_gemini.requests[0].generation_config
+    assert sent["temperature"] == 0.4
+    assert "thinkingConfig" not in sent

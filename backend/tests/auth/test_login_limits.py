@@ -42,9 +42,9 @@ async def test_the_fourth_failed_login_for_an_email_is_429_even_with_the_right_p
         assert_error(await accounts.login(email, "WrongPassword1"), 401, "UNAUTHORIZED")
     blocked = await accounts.login(email.upper(), STRONG_PASSWORD)
     body = assert_error(blocked, 429, "RATE_LIMIT_EXCEEDED")
-    assert body["error"]["details"]["retry_after_seconds"] >= 1  # type: ignore[index]
+    assert body["error"]["details"]["retry_after_seconds"] >= 1
     assert int(blocked.headers["retry-after"]) >= 1
-    assert body["error"]["details"]["limit"] == 3  # type: ignore[index]
+    assert body["error"]["details"]["limit"] == 3
     # The headers describe the limit that refused (3 failures per e-mail), not the address one.
     assert blocked.headers["x-ratelimit-limit"] == "3"
     assert blocked.headers["x-ratelimit-remaining"] == "0"

@@ -92,7 +92,7 @@ async def test_register_rejects_a_weak_or_oversized_password_with_400_naming_the
         REGISTER, json={"email": "weak@example.com", "password": password, "name": "Weak"}
     )
     body = assert_error(response, 400, "VALIDATION_ERROR")
-    details = body["error"]["details"]  # type: ignore[index]
+    details = body["error"]["details"]
     assert [d["field"] for d in details] == ["password"]
     assert lacks in response.text
     assert password not in response.text  # never echoed back
@@ -115,7 +115,7 @@ async def test_register_rejects_a_malformed_email_with_400(
         REGISTER, json={"email": email, "password": STRONG_PASSWORD, "name": "Bad"}
     )
     body = assert_error(response, 400, "VALIDATION_ERROR")
-    assert {d["field"] for d in body["error"]["details"]} == {"email"}  # type: ignore[index]
+    assert {d["field"] for d in body["error"]["details"]} == {"email"}
 
 
 @pytest.mark.parametrize("missing", ["email", "password", "name"])
@@ -125,7 +125,7 @@ async def test_register_without_a_required_field_is_400_naming_it(
     payload = {"email": "m@example.com", "password": STRONG_PASSWORD, "name": "M"}
     del payload[missing]
     body = assert_error(await client.post(REGISTER, json=payload), 400, "VALIDATION_ERROR")
-    assert {d["field"] for d in body["error"]["details"]} == {missing}  # type: ignore[index]
+    assert {d["field"] for d in body["error"]["details"]} == {missing}
 
 
 @pytest.mark.parametrize("name", ["", "   ", "x" * 256])

@@ -76,7 +76,7 @@ async def test_refresh_with_an_expired_token_is_401(
     expired = _token(_claims(user.id, iat=int(time.time()) - 7200, exp=int(time.time()) - 60))
     response = await client.post(REFRESH, headers={"Authorization": f"Bearer {expired}"})
     body = assert_error(response, 401, "UNAUTHORIZED")
-    assert "expired" in body["error"]["message"]  # type: ignore[index]
+    assert "expired" in body["error"]["message"]
 
 
 @pytest.mark.parametrize(

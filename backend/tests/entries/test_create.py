@@ -156,7 +156,7 @@ async def test_create_rejects_invalid_fields_with_400_naming_them(
         ENTRIES, json=entry_payload(**{field: value}), headers=journal.headers
     )
     body = assert_error(response, 400, "VALIDATION_ERROR")
-    fields = {d["field"].split(".")[0] for d in body["error"]["details"]}  # type: ignore[index]
+    fields = {d["field"].split(".")[0] for d in body["error"]["details"]}
     assert fields == {field}
 
 

@@ -135,7 +135,7 @@ async def test_updated_at_sort_follows_updated_at_not_created_at(
 )
 async def test_an_unknown_sort_field_is_400_validation_error(journal: Journal, sort: str) -> None:
     body = assert_error(await _list(journal, sort=sort), 400, "VALIDATION_ERROR")
-    assert {d["field"] for d in body["error"]["details"]} == {"sort"}  # type: ignore[index]
+    assert {d["field"] for d in body["error"]["details"]} == {"sort"}
 
 
 @pytest.mark.parametrize(

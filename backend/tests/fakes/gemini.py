@@ -15,6 +15,9 @@ API (see `tests/fakes/fixtures.py` for the pytest fixtures built on it):
   `prompt`, `system`, `generation_config`, `response_schema`).
 - `fake.latency = seconds` delays every reply that has no delay of its own (slow or hanging
   Gemini for the reliability suite; replies are released at once when the fake shuts down).
+- `fake.hold()` keeps every reply waiting until `fake.release()` (a Gemini as slow as the test
+  needs, without guessing a latency); `fake.held` is how many requests are waiting right now,
+  `fake.in_flight` how many are being answered (held, delayed or sending).
 - `fake.snake_case = True` sends answers with snake_case keys; `fake.valid_keys = {...}` makes
   any other key fail as Google does (400 API_KEY_INVALID); no key at all is 401.
 - Paths: /v1beta/models/{model}:generateContent and /v1/...; anything else is a Google-style 404.
@@ -100,6 +103,10 @@ class RecordedRequest:
 
 
 class _QuietServer(ThreadingHTTPServer):
+    # Hundreds of callers may connect at once (tests of AI calls in flight); the default
+    # backlog of 5 would make the kernel drop their first SYNs.
+    request_queue_size = 512
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client killed mid-request (the worker-kill tests) is expected, not worth a traceback.
         if not isinstance(sys.exc_info()[1], ConnectionError):
@@ -116,6 +123,44 @@ class FakeGemini:
         self.latency = 0.0
         self.valid_keys: set[str] | None = None
         self._server: ThreadingHTTPServer | None = None
+        self._open = threading.Event()
+        self._open.set()
+        self._held = 0
+        self._in_flight = 0
+
+    @property
+    def in_flight(self) -> int:
+        with self._lock:
+            return self._in_flight
+
+    def _count_in_flight(self, change: int) -> None:
+        with self._lock:
+            self._in_flight += change
+
+    def hold(self) -> None:
+        """From now on every reply waits until `release()`."""
+        self._open.clear()
+
+    def release(self) -> None:
+        self._open.set()
+
+    @property
+    def held(self) -> int:
+        """Requests waiting for `release()` right now."""
+        with self._lock:
+            return self._held
+
+    def _wait_while_held(self) -> None:
+        if self._open.is_set():
+            return
+        with self._lock:
+            self._held += 1
+        try:
+            while not (self._open.wait(0.05) or self._closing.is_set()):
+                pass
+        finally:
+            with self._lock:
+                self._held -= 1
 
     @property
     def base_url(self) -> str:
@@ -175,6 +220,13 @@ class FakeGemini:
                 return  # keep test output quiet
 
             def do_POST(self) -> None:
+                fake._count_in_flight(+1)
+                try:
+                    self._answer()
+                finally:
+                    fake._count_in_flight(-1)
+
+            def _answer(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 try:
@@ -191,6 +243,7 @@ class FakeGemini:
                     body=body,
                 )
                 reply = fake._reply_for(recorded)
+                fake._wait_while_held()
                 delay = reply.delay_seconds or fake.latency
                 if delay and fake._closing.wait(delay):
                     return

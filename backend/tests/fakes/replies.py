@@ -137,6 +137,16 @@ def error_reply(
     return FakeReply(status=code, body={"error": error})
 
 
+def rate_limited_reply(retry_delay: str) -> FakeReply:
+    """429 RESOURCE_EXHAUSTED with a `google.rpc.RetryInfo` detail, e.g. `retry_delay="37s"`."""
+    return error_reply(
+        429,
+        "RESOURCE_EXHAUSTED",
+        "You exceeded your current quota.",
+        details=[{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": retry_delay}],
+    )
+
+
 def invalid_key_reply() -> FakeReply:
     """What Google answers for a wrong key: 400 INVALID_ARGUMENT with reason API_KEY_INVALID."""
     return error_reply(

@@ -48,7 +48,7 @@ async def test_analyze_rejects_a_missing_blank_or_oversized_situation(
 ) -> None:
     response = await intake.client.post(f"{INTAKE}/analyze", json=body, headers=intake.headers)
     body_out = assert_error(response, 400, "VALIDATION_ERROR")
-    assert body_out["error"]["details"]  # type: ignore[index]
+    assert body_out["error"]["details"]
 
 
 async def test_analyze_accepts_a_situation_of_exactly_5000_characters(intake: Intake) -> None:
@@ -108,7 +108,7 @@ async def test_refine_rejects_an_option_not_offered_in_the_current_step(
     response = await intake.refine(started["session_id"], option_id)
 
     body = assert_error(response, 400, "VALIDATION_ERROR")
-    detail = body["error"]["details"][0]  # type: ignore[index]
+    detail = body["error"]["details"][0]
     assert detail["field"] == "selected_option_id"
     assert detail["offered"] == [o["id"] for o in started["scenarios"][0]["options"]]
     row = await load_session(session, started["session_id"])

@@ -179,7 +179,9 @@ async def test_responses_expose_no_credentials_or_internal_job_state(
         "created_at",
         "entry_count",
         "visualization_count",
+        "ai_usage",
     }
+    assert set(me.json()["data"]["ai_usage"]) == {"day", "text_calls", "images", "resets_at"}
     everything = " ".join(r.text for r in (registered, login, queued, polled, me))
     for internal in (
         "hashed_password",

@@ -75,7 +75,7 @@ async def test_second_post_for_the_same_entry_conflicts(
     second = await client.post("/api/v1/visualizations", json=body, headers=users.headers(user))
     assert first.status_code == 202
     error = assert_error(second, 409, "CONFLICT")
-    assert error["error"]["details"]["visualization_id"] == first.json()["data"]["visualization_id"]  # type: ignore[index]
+    assert error["error"]["details"]["visualization_id"] == first.json()["data"]["visualization_id"]
 
 
 async def test_get_and_delete_check_ownership(
@@ -149,6 +149,6 @@ async def test_parallel_posts_never_exceed_the_concurrency_limit(
     assert statuses == [202] * 10 + [429] * 10
     limited = next(r for r in responses if r.status_code == 429)
     body = assert_error(limited, 429, "RATE_LIMIT_EXCEEDED")
-    assert body["error"]["details"]["retry_after_seconds"] >= 1  # type: ignore[index]
+    assert body["error"]["details"]["retry_after_seconds"] >= 1
     assert int(limited.headers["retry-after"]) >= 1
     assert limited.headers["x-ratelimit-remaining"] == "0"

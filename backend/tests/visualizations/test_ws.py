@@ -8,6 +8,7 @@ the same path as when the worker is another process.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -24,9 +25,12 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from app.core.config import BACKEND_DIR, Settings
+from app.core.db import Database
 from app.core.errors import AIImageError
 from app.models import User
 from tests.conftest import UserFactory
+from tests.helpers.waiting import eventually
+from tests.sql_recorder import recorded_statements
 from tests.visualizations.fixtures import EntryMaker, WorkerMaker
 from tests.visualizations.scripted_provider import ScriptedProvider
 
@@ -186,3 +190,65 @@ async def test_progress_arrives_when_the_worker_is_another_process(
             assert await asyncio.wait_for(process.wait(), 15) == 0  # a clean, graceful exit
     assert messages[-1]["type"] == "complete"
     assert any(m["type"] == "progress" for m in messages)
+
+
+async def _watcher(
+    live_server: str, users: UserFactory, make_entry: EntryMaker
+) -> tuple[User, str]:
+    """A new user with a queued visualization, and the URL of its progress socket."""
+    user = await users.create()
+    visualization_id = await _queue(live_server, users, user, make_entry)
+    return user, _url(live_server, visualization_id, users.tokens.issue(user.id))
+
+
+async def test_frames_a_client_sends_cost_no_query(
+    live_server: str,
+    viz_app: FastAPI,
+    committed_db: Database,
+    committed_users: UserFactory,
+    make_entry: EntryMaker,
+) -> None:
+    user, url = await _watcher(live_server, committed_users, make_entry)
+
+    with recorded_statements(committed_db.engine) as statements:
+        async with connect(url) as ws:
+            assert json.loads(await ws.recv())["type"] == "progress"
+            for n in range(50):
+                await ws.send(json.dumps({"ping": n}))
+        # The handler reads every frame before it sees the close, then lets the socket go.
+        await eventually(
+            lambda: viz_app.state.open_sockets.open_for(user.id) == 0, what="the socket released"
+        )
+
+    reads = [s for s in statements if "FROM visualizations" in s]
+    # Ownership check and the first message; nothing for the 50 frames.
+    assert len(reads) == 2, reads
+
+
+async def test_a_person_may_hold_five_sockets_and_the_sixth_is_closed_with_1008(
+    live_server: str,
+    viz_app: FastAPI,
+    committed_users: UserFactory,
+    make_entry: EntryMaker,
+) -> None:
+    user, url = await _watcher(live_server, committed_users, make_entry)
+    _, others = await _watcher(live_server, committed_users, make_entry)
+    limit = viz_app.state.settings.ws_max_per_user
+    async with contextlib.AsyncExitStack() as stack:
+        for _ in range(limit):
+            ws = await stack.enter_async_context(connect(url))
+            assert json.loads(await ws.recv())["type"] == "progress"
+
+        async with connect(url) as refused:
+            with pytest.raises(ConnectionClosed) as closed:
+                await refused.recv()
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == 1008
+        assert "At most 5" in closed.value.rcvd.reason
+        # Someone else is not affected.
+        async with connect(others) as ws:
+            assert json.loads(await ws.recv())["type"] == "progress"
+
+    await eventually(lambda: viz_app.state.open_sockets.open_for(user.id) == 0, what="released")
+    async with connect(url) as ws:
+        assert json.loads(await ws.recv())["type"] == "progress"
