@@ -120,29 +120,30 @@ async def test_a_dropped_connection_is_retried_then_succeeds(
     assert len(fake_gemini.requests) == 2
 
 
-async def test_connections_dropped_every_time_are_a_retryable_unreachable_error(
-    transport: str, fake_gemini: FakeGemini
-) -> None:
-    provider = make_gemini_provider(fake_gemini, ai_max_retries=1)
-    fake_gemini.script(*[replies.dropped_connection()] * 4)
+async def _intake_error(provider: GeminiProvider) -> AITextError:
+    """The error a first intake step ends with; the provider is closed either way."""
     try:
         with pytest.raises(AITextError) as caught:
             await provider.start_intake("x")
     finally:
         await provider.aclose()
-    assert caught.value.retryable
-    assert "Could not reach Gemini" in caught.value.message
-    assert "Check the network or GEMINI_BASE_URL" in caught.value.message
+    return caught.value
+
+
+async def test_connections_dropped_every_time_are_a_retryable_unreachable_error(
+    transport: str, fake_gemini: FakeGemini
+) -> None:
+    fake_gemini.script(*[replies.dropped_connection()] * 4)
+    error = await _intake_error(make_gemini_provider(fake_gemini, ai_max_retries=1))
+    assert error.retryable
+    assert "Could not reach Gemini" in error.message
+    assert "Check the network or GEMINI_BASE_URL" in error.message
 
 
 async def test_a_refused_connection_is_a_retryable_unreachable_error(transport: str) -> None:
     with FakeGemini.running() as fake:
         provider = make_gemini_provider(fake, ai_max_retries=0)
     # The server is gone: its port now refuses connections.
-    try:
-        with pytest.raises(AITextError) as caught:
-            await provider.start_intake("x")
-    finally:
-        await provider.aclose()
-    assert caught.value.retryable
-    assert "Could not reach Gemini" in caught.value.message
+    error = await _intake_error(provider)
+    assert error.retryable
+    assert "Could not reach Gemini" in error.message
