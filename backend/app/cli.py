@@ -20,6 +20,8 @@ from app.core.embedded_pg import EmbeddedPostgres, bin_path
 from app.core.logging import configure_logging
 
 cli = typer.Typer(help="EmotionVisualizer backend.", no_args_is_help=True, add_completion=False)
+media_cli = typer.Typer(help="The pictures' store.", no_args_is_help=True)
+cli.add_typer(media_cli, name="media")
 log = logging.getLogger("app.cli")
 
 
@@ -53,7 +55,10 @@ def database(settings: Settings, *, migrate: bool = True) -> Iterator[Settings]:
 
 
 def _prepare(settings: Settings) -> None:
-    for path in (settings.data_dir, settings.media_path, settings.logs_path):
+    paths = [settings.data_dir, settings.logs_path]
+    if not settings.media_storage_url:
+        paths.append(settings.media_path)
+    for path in paths:
         path.mkdir(parents=True, exist_ok=True)
     configure_logging(settings)
     signal.signal(signal.SIGTERM, _raise_on_sigterm)
@@ -195,36 +200,103 @@ def psql() -> None:
 def backup(
     file: Annotated[Path, typer.Argument(help="Archive to write (a tar file).")],
 ) -> None:
-    """Back up the database (pg_dump, custom format) and the media directory into FILE."""
+    """Back up the database (pg_dump, custom format) and, with the local store, the pictures.
+
+    With MEDIA_STORAGE_URL set the pictures are in the bucket, not in the archive: copy the
+    bucket with the store's own tools (docs/DEPLOY.md).
+    """
     from app.core.backup import create_backup
 
     settings = get_settings()
     _prepare(settings)
+    media_dir = None if settings.media_storage_url else settings.media_path
     with database(settings, migrate=False) as settings:
         assert settings.database_url is not None
         manifest = create_backup(
-            settings.database_url.get_secret_value(), settings.media_path, file
+            settings.database_url.get_secret_value(), media_dir, file, settings.media_storage_url
         )
-    typer.echo(f"backup written to {file} ({manifest['media_files']} media files)")
+    if media_dir is None:
+        typer.echo(
+            f"backup written to {file}: the database only. The pictures are in "
+            f"{settings.media_storage_url} and not in this archive; copy the bucket with your "
+            "store's tools (see docs/DEPLOY.md, 'Backups')."
+        )
+    else:
+        typer.echo(
+            f"backup written to {file}: the database and {manifest['media_files']} media files"
+        )
 
 
 @cli.command()
 def restore(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Archive to read.")],
 ) -> None:
-    """Replace the database and media with those in FILE (then migrate to head)."""
+    """Replace the database (and, with the local store, the pictures) with those in FILE."""
     from app.core.backup import restore_backup
     from app.core.migrate import upgrade
 
     settings = get_settings()
     _prepare(settings)
+    media_dir = None if settings.media_storage_url else settings.media_path
     with database(settings, migrate=False) as settings:
         assert settings.database_url is not None
-        manifest = restore_backup(
-            settings.database_url.get_secret_value(), settings.media_path, file
-        )
+        manifest = restore_backup(settings.database_url.get_secret_value(), media_dir, file)
         upgrade()
     typer.echo(f"restored {file} (taken {manifest['created_at']})")
+    archived = int(str(manifest.get("media_files", 0)))
+    if media_dir is None:
+        typer.echo(
+            f"The database was restored; {settings.media_storage_url} was left as it is. "
+            + (
+                f"The archive also holds {archived} media files: extract its media/ folder and "
+                "run `emotionviz media push --source <that folder>` to copy them into the bucket."
+                if archived
+                else "Restore the bucket's pictures with your store's tools if they were lost."
+            )
+        )
+
+
+@media_cli.command("push")
+def media_push(
+    source: Annotated[
+        Path | None,
+        typer.Option(file_okay=False, help="Media directory to copy from (default: MEDIA_DIR)."),
+    ] = None,
+) -> None:
+    """Copy local pictures into the bucket of MEDIA_STORAGE_URL (skips what is already there)."""
+    import asyncio
+
+    from app.media.factory import open_media_store
+    from app.media.local import LocalMediaStore
+    from app.media.push import push_media
+
+    settings = get_settings()
+    _prepare(settings)
+    if not settings.media_storage_url:
+        typer.echo(
+            "MEDIA_STORAGE_URL is not set: set it to the bucket to copy into "
+            "(s3://BUCKET[/PREFIX], with the AWS_* settings), then run this again.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    local = LocalMediaStore(source or settings.media_path)
+
+    async def run() -> None:
+        target = await open_media_store(settings)
+        try:
+            report = await push_media(local, target)
+        finally:
+            await target.aclose()
+        typer.echo(
+            f"{local.location} -> {target.location}: {report.copied} copied, "
+            f"{report.already_there} already there, {len(report.failed)} failed"
+        )
+        for failure in report.failed[:20]:
+            typer.echo(f"  {failure}", err=True)
+        if report.failed:
+            raise typer.Exit(1)
+
+    asyncio.run(run())
 
 
 def main() -> None:

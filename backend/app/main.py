@@ -40,6 +40,9 @@ from app.health.router import router as health_router
 from app.intake.router import router as intake_router
 from app.jobs.runner import build_worker
 from app.jobs.worker import Worker
+from app.media.deletions import MediaDeletions
+from app.media.factory import open_media_store
+from app.media.signing import MediaSigner
 from app.visualizations.router import media_router
 from app.visualizations.router import router as visualizations_router
 from app.visualizations.ws import ws_router
@@ -88,11 +91,24 @@ def create_app(
         # An injected provider (tests: the fake-Gemini one) is closed by whoever made it.
         owns_ai_provider = ai_provider is None
         app.state.ai_provider = ai_provider or build_provider(settings)
+        # One store (one S3 client and its connection pool) per process.
+        signer = MediaSigner(app.state.tokens.secret, settings.signed_url_ttl_seconds)
+        app.state.media = await open_media_store(settings, signer)
+        app.state.media_deletions = MediaDeletions.from_settings(
+            app.state.media, app.state.db, settings
+        )
         worker: Worker | None = None
         if settings.worker_in_process:
             # Read per job, so a provider swapped on app.state (tests) is the one used.
-            worker = build_worker(settings, app.state.db, lambda: app.state.ai_provider)
+            worker = build_worker(
+                settings,
+                app.state.db,
+                lambda: app.state.ai_provider,
+                app.state.media,
+                app.state.media_deletions,
+            )
             await worker.start()
+            app.state.media_deletions.start_sweeping()
         if serving:
             if owns_database:
                 await open_pool(app.state.db, settings.db_pool_size)
@@ -109,6 +125,9 @@ def create_app(
             hub = getattr(app.state, "progress_hub", None)
             if hub is not None:
                 await hub.stop()
+            # Removals already started get to finish; what they leave, the records remember.
+            await app.state.media_deletions.stop()
+            await app.state.media.aclose()
             if owns_ai_provider:
                 await app.state.ai_provider.aclose()
             if owns_database:

@@ -16,8 +16,18 @@ from pathlib import Path
 # Nothing a test does may touch the repository's data/ or read a developer's .env.
 _SANDBOX = Path(tempfile.mkdtemp(prefix="emotionviz-tests-"))
 os.environ["DATA_DIR"] = str(_SANDBOX / "data")
-for _name in ("DATABASE_URL", "GEMINI_API_KEY", "NANOBANANA_API_KEY", "RATE_LIMIT_STORAGE_URL"):
+from tests.s3 import STORAGE_VARIABLES  # noqa: E402 (no app import: safe before the pops)
+
+for _name in (
+    "DATABASE_URL",
+    "GEMINI_API_KEY",
+    "NANOBANANA_API_KEY",
+    "RATE_LIMIT_STORAGE_URL",
+    *STORAGE_VARIABLES,
+):
     os.environ.pop(_name, None)
+# botocore must never look for credentials at a cloud metadata address from a test.
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
@@ -193,6 +203,7 @@ TABLES = (
     "emotion_analytics",
     "ai_usage",
     "users",
+    "pending_media_deletions",
 )
 
 

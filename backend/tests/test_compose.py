@@ -24,11 +24,44 @@ def services(compose: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def test_compose_has_db_api_worker_and_adminer_under_tools(services: dict[str, Any]) -> None:
-    assert set(services) == {"db", "api", "worker", "adminer"}
+def test_compose_has_db_api_worker_adminer_under_tools_and_minio_under_s3(
+    services: dict[str, Any],
+) -> None:
+    assert set(services) == {"db", "api", "worker", "adminer", "minio", "minio-setup"}
     assert services["adminer"]["profiles"] == ["tools"]
+    assert services["minio"]["profiles"] == services["minio-setup"]["profiles"] == ["s3"]
     for name in ("db", "api", "worker"):
         assert "profiles" not in services[name]
+        # The default stack never waits for a service of an optional profile.
+        assert set(services[name].get("depends_on", {})) <= {"db"}
+
+
+def test_minio_keeps_its_data_under_data_and_the_bucket_is_created_once_healthy(
+    services: dict[str, Any],
+) -> None:
+    minio, setup = services["minio"], services["minio-setup"]
+    assert minio["image"].startswith("${MINIO_IMAGE:-quay.io/minio/minio:RELEASE.")
+    assert minio["command"][:2] == ["server", "/data"]
+    assert minio["volumes"] == ["./data/minio:/data"]
+    assert minio["ports"] == ["${MINIO_PORT:-9000}:9000", "${MINIO_CONSOLE_PORT:-9001}:9001"]
+    assert minio["healthcheck"]["test"] == ["CMD", "mc", "ready", "local"]
+    assert setup["depends_on"] == {"minio": {"condition": "service_healthy"}}
+    assert setup["restart"] == "no"
+    script = " ".join(setup["command"])
+    # $$ is Compose's escape: the container's shell expands these, not Compose.
+    assert 'mc alias set local http://minio:9000 "$${MINIO_ROOT_USER}"' in script
+    assert 'mc mb --ignore-existing "local/$${MEDIA_BUCKET}"' in script
+    assert setup["environment"]["MEDIA_BUCKET"] == "${MEDIA_BUCKET:-emotionviz-media}"
+    for name in ("MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD"):
+        assert setup["environment"][name] == minio["environment"][name]
+
+
+def test_the_s3_profile_is_documented_with_the_settings_that_point_the_app_at_it() -> None:
+    readme = (REPO_ROOT / "README.md").read_text()
+    deploy = (REPO_ROOT / "docs" / "DEPLOY.md").read_text()
+    assert "docker compose --profile s3 up" in readme
+    for line in ("MEDIA_STORAGE_URL=s3://emotionviz-media", "AWS_ENDPOINT_URL=http://minio:9000"):
+        assert line in deploy
 
 
 def test_db_is_postgres_15_or_newer_with_bind_mounted_data_and_healthcheck(

@@ -74,6 +74,7 @@ EXPECTED_TABLES = {
     "intake_sessions",
     "emotion_analytics",
     "ai_usage",
+    "pending_media_deletions",
     "alembic_version",
 }
 

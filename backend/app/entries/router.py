@@ -19,7 +19,7 @@ from app.entries.schemas import (
     EntrySort,
     EntryUpdate,
 )
-from app.visualizations.deps import MediaStoreDep
+from app.media.deps import MediaDeletionsDep
 
 router = APIRouter(prefix="/entries", tags=["entries"])
 
@@ -78,6 +78,8 @@ async def update_entry(
     response_class=Response,
     summary="Delete an entry, its visualization and image files",
 )
-async def delete_entry(entry: OwnedEntry, session: SessionDep, media: MediaStoreDep) -> Response:
-    await service.delete_entry(session, entry, media)
+async def delete_entry(
+    entry: OwnedEntry, session: SessionDep, deletions: MediaDeletionsDep
+) -> Response:
+    await service.delete_entry(session, entry, deletions)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import logging
 import uuid
-from functools import partial
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.deps import AccountRefused
-from app.core.after_commit import after_commit
 from app.entries import repository
 from app.entries.schemas import (
     EntryCreate,
@@ -19,8 +17,8 @@ from app.entries.schemas import (
     EntryUpdate,
     intensity_to_decimal,
 )
+from app.media.deletions import MediaDeletions
 from app.models import EmotionEntry
-from app.visualizations.media import MediaStore
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +75,9 @@ async def update_entry(
     return updated if updated is not None else await read_entry(session, entry)
 
 
-async def delete_entry(session: AsyncSession, entry: EmotionEntry, media: MediaStore) -> None:
-    """Delete the entry and, once that is committed, its visualization's image files."""
-    for visualization_id in await repository.delete_entry(session, entry.id):
-        after_commit(session, partial(media.delete_visualization, visualization_id))
+async def delete_entry(
+    session: AsyncSession, entry: EmotionEntry, deletions: MediaDeletions
+) -> None:
+    """Delete the entry and, once that is committed, its visualization's pictures."""
+    visualization_ids = await repository.delete_entry(session, entry.id)
+    await deletions.remove_after_commit(session, visualization_ids)

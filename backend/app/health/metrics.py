@@ -18,6 +18,10 @@ _QUEUE_DEPTH = text(
     "SELECT status, count(*) FROM visualizations "
     "WHERE status IN ('pending', 'processing') GROUP BY status"
 )
+_PENDING_MEDIA_DELETIONS = text(
+    "SELECT CASE WHEN failed_attempts = 0 THEN 'queued' ELSE 'retrying' END, count(*) "
+    "FROM pending_media_deletions GROUP BY 1"
+)
 
 
 @router.get(
@@ -27,17 +31,24 @@ _QUEUE_DEPTH = text(
     responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}},
 )
 async def metrics(request: Request) -> Response:
-    """The queue depth is read at most once per PROBE_CACHE_SECONDS per process."""
+    """The gauges read from the database are read at most once per PROBE_CACHE_SECONDS per
+    process."""
     state = request.app.state
-    depth = await app_reading(state, "queue_depth_reading", partial(_queue_depth, state.db)).get()
-    return Response(render(depth), media_type="text/plain; version=0.0.4; charset=utf-8")
+    reading = app_reading(state, "database_gauges_reading", partial(_database_gauges, state.db))
+    depth, deletions = await reading.get()
+    return Response(render(depth, deletions), media_type="text/plain; version=0.0.4; charset=utf-8")
 
 
-async def _queue_depth(db: Database) -> dict[str, int]:
+async def _database_gauges(db: Database) -> tuple[dict[str, int], dict[str, int]]:
+    """The job queue's depth by status, and the picture removals pending by state."""
     depth = {"pending": 0, "processing": 0}
+    deletions = {"queued": 0, "retrying": 0}
     try:
         async with db.engine.connect() as conn:
             depth.update({row[0]: int(row[1]) for row in await conn.execute(_QUEUE_DEPTH)})
+            deletions.update(
+                {row[0]: int(row[1]) for row in await conn.execute(_PENDING_MEDIA_DELETIONS)}
+            )
     except Exception:  # metrics must answer even when the database does not
-        return {}
-    return depth
+        return {}, {}
+    return depth, deletions

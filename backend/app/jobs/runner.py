@@ -9,7 +9,9 @@ from collections.abc import Callable
 from app.core.config import Settings
 from app.core.db import Database, create_engine
 from app.jobs.worker import Worker
-from app.visualizations.media import MediaStore
+from app.media.deletions import MediaDeletions
+from app.media.factory import open_media_store
+from app.media.store import MediaStore
 from app.visualizations.pipeline import (
     VisualizationPipeline,
     VisualizationProvider,
@@ -21,10 +23,12 @@ def build_worker(
     settings: Settings,
     database: Database,
     provider: Callable[[], VisualizationProvider],
+    media: MediaStore,
+    deletions: MediaDeletions,
     *,
     concurrency: int | None = None,
 ) -> Worker:
-    pipeline = VisualizationPipeline(provider=provider, media=MediaStore(settings.media_path))
+    pipeline = VisualizationPipeline(provider=provider, media=media, deletions=deletions)
     return Worker(settings, database, pipeline, concurrency=concurrency, on_failed=give_back_image)
 
 
@@ -35,18 +39,31 @@ async def run_worker(
     concurrency: int | None = None,
     stop: asyncio.Event | None = None,
 ) -> None:
-    """Run until SIGTERM/SIGINT (or `stop`), then finish or release in-flight jobs."""
+    """Run until SIGTERM/SIGINT (or `stop`), then finish or release in-flight jobs.
+
+    Beside the jobs, it retries the removal of deleted visualizations' pictures that the store
+    did not confirm (app.media.deletions).
+    """
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    # Per running job its own work and its lease heartbeat may overlap; plus the sweeper.
     database = Database.from_engine(
-        create_engine(settings, pool_size=(concurrency or settings.worker_concurrency) + 2)
+        create_engine(settings, pool_size=(concurrency or settings.worker_concurrency) + 3)
     )
-    worker = build_worker(settings, database, lambda: provider, concurrency=concurrency)
+    # No signer: a worker stores pictures, it hands out no links to them.
+    media = await open_media_store(settings)
+    deletions = MediaDeletions.from_settings(media, database, settings)
+    worker = build_worker(
+        settings, database, lambda: provider, media, deletions, concurrency=concurrency
+    )
     try:
         await worker.start()
+        deletions.start_sweeping()
         await stop.wait()
         await worker.stop()
     finally:
+        await deletions.stop()
+        await media.aclose()
         await database.dispose()

@@ -40,6 +40,11 @@ class PermanentJobError(Exception):
     """A failure another attempt cannot fix (e.g. the provider returned something unusable)."""
 
 
+class RetryableJobError(Exception):
+    """A failure that is not the AI's and that another attempt may fix (e.g. the store where the
+    result goes is down). Its message is what the user sees."""
+
+
 @dataclass(slots=True)
 class JobContext:
     job: queue.ClaimedJob
@@ -212,6 +217,9 @@ class Worker:
         except PermanentJobError as exc:
             outcome = "failed"
             await self._record_failure(job, str(exc), False)
+        except RetryableJobError as exc:
+            outcome = self._failure_outcome(job, True)
+            await self._record_failure(job, str(exc), True)
         except Exception:
             outcome = self._failure_outcome(job, True)
             log.exception("job failed unexpectedly", extra={"job_id": str(job.id)})

@@ -3,6 +3,7 @@
 from app.models.analytics import EmotionAnalytics
 from app.models.entry import ENTRY_SOURCES, EmotionEntry
 from app.models.intake import IntakeSession
+from app.models.media import PendingMediaDeletion
 from app.models.usage import AIUsage
 from app.models.user import User
 from app.models.visualization import VISUALIZATION_STATUSES, VISUALIZATION_STYLES, Visualization
@@ -15,6 +16,7 @@ __all__ = [
     "EmotionAnalytics",
     "EmotionEntry",
     "IntakeSession",
+    "PendingMediaDeletion",
     "User",
     "Visualization",
 ]

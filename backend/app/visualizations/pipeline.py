@@ -15,11 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.ai.protocol import EntrySnapshot, ProviderName, RenderedImage, VisualAnalysis, VisualStyle
 from app.jobs import events, queue
-from app.jobs.worker import JobContext, PermanentJobError
+from app.jobs.worker import JobContext, PermanentJobError, RetryableJobError
+from app.media.deletions import MediaDeletions
+from app.media.keys import picture_keys, visualization_keys
+from app.media.store import MediaStore, MediaStoreUnavailable
 from app.models import EmotionEntry, Visualization
 from app.quota.service import give_back
 from app.visualizations.images import InvalidImage, ProcessedImage, process_image
-from app.visualizations.media import MediaStore, visualization_prefix
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ class VisualizationPipeline:
 
     provider: Callable[[], VisualizationProvider]
     media: MediaStore
+    deletions: MediaDeletions
 
     async def __call__(self, ctx: JobContext) -> None:
         loaded = await self._load(ctx)
@@ -64,7 +67,7 @@ class VisualizationPipeline:
             processed = await asyncio.to_thread(process_image, rendered.data)
         except InvalidImage as exc:
             raise PermanentJobError(str(exc)) from exc
-        keys = await asyncio.to_thread(self._store, ctx, processed)
+        keys = await self._store(ctx, processed)
         values = _result_values(provider.name, analysis, rendered, processed, keys)
         values["nanobanana_response"]["duration_seconds"] = round(time.monotonic() - started, 3)
         await self._complete(ctx, values, keys)
@@ -89,14 +92,26 @@ class VisualizationPipeline:
         )
         return snapshot, cast(VisualStyle, style)
 
-    def _store(self, ctx: JobContext, processed: ProcessedImage) -> tuple[str, str]:
-        prefix = visualization_prefix(ctx.job.id)
-        image_key = f"{prefix}/image.{processed.extension}"
-        thumbnail_key = f"{prefix}/thumbnail.jpg"
-        self.media.write_atomic(image_key, processed.image)
-        self.media.write_atomic(thumbnail_key, processed.thumbnail)
-        # A previous attempt may have stored another format: one visualization, one image.
-        self.media.prune(ctx.job.id, keep={image_key, thumbnail_key})
+    async def _store(self, ctx: JobContext, processed: ProcessedImage) -> tuple[str, str]:
+        """Both pictures under this job's fixed keys; a re-run overwrites them.
+
+        Nothing refers to them until the row is marked completed, after both are stored, so a
+        store that fails half-way leaves nothing a client can see: the job is retried.
+        """
+        image_key, thumbnail_key = picture_keys(ctx.job.id, processed.extension)
+        try:
+            await self.media.put(image_key, processed.image)
+            await self.media.put(thumbnail_key, processed.thumbnail)
+            # A previous attempt may have stored another format: one visualization, one image.
+            await self.media.delete(visualization_keys(ctx.job.id) - {image_key, thumbnail_key})
+        except MediaStoreUnavailable as exc:
+            log.warning(
+                "storing the picture failed; the job will be retried",
+                extra={"job_id": str(ctx.job.id), "error": str(exc)[:300]},
+            )
+            raise RetryableJobError(
+                "Storing the image failed because the image store is unavailable."
+            ) from exc
         return image_key, thumbnail_key
 
     async def _complete(
@@ -110,12 +125,14 @@ class VisualizationPipeline:
                 still_there = await session.scalar(
                     select(Visualization.id).where(Visualization.id == ctx.job.id)
                 )
+                if still_there is None:
+                    # Deleted (or its entry was) while we worked, perhaps after its pictures
+                    # were removed: what this job stored must go too.
+                    await self.deletions.remove_after_commit(session, [ctx.job.id])
         if done:
             log.info("visualization completed", extra={"job_id": str(ctx.job.id)})
             return
         if still_there is None:
-            # Deleted (or its entry was) while we worked: leave no orphaned files.
-            await asyncio.to_thread(self.media.delete_visualization, ctx.job.id)
             return
         # Another worker holds the job now; it writes the same file names, so ours are harmless.
         log.warning("finished a job this worker no longer holds", extra={"job_id": str(ctx.job.id)})
@@ -158,7 +175,7 @@ def _result_values(
             "suggested_palette": list(analysis.color_palette),
         },
         "gemini_analysis": analysis.model_dump(mode="json"),
-        # Metadata only: the bytes are on disk, never in the database.
+        # Metadata only: the bytes are in the media store, never in the database.
         "nanobanana_response": {
             **_without_bytes(rendered.metadata),
             "mime_type": rendered.mime_type,

@@ -1,4 +1,5 @@
-"""Routes of SPEC §4.6: queue, poll, list and delete visualizations; serve their images."""
+"""Routes of SPEC §4.6: queue, poll, list and delete visualizations; serve the local store's
+images (the S3 store serves its own, behind presigned links)."""
 
 from __future__ import annotations
 
@@ -15,15 +16,12 @@ from app.core.config import Settings
 from app.core.db import SessionDep
 from app.core.envelope import Envelope, ok
 from app.core.errors import Forbidden, NotFound
+from app.media.deps import MediaDeletionsDep, MediaStoreDep
+from app.media.keys import media_type_for
+from app.media.local import LocalMediaStore
 from app.quota.deps import AIQuotaDep
 from app.visualizations import service
-from app.visualizations.deps import (
-    BaseUrlDep,
-    MediaSignerDep,
-    MediaStoreDep,
-    OwnedVisualization,
-)
-from app.visualizations.media import media_type_for
+from app.visualizations.deps import BaseUrlDep, OwnedVisualization
 from app.visualizations.schemas import (
     VisualizationCreate,
     VisualizationList,
@@ -79,13 +77,13 @@ async def create_visualization(
 async def list_visualizations(
     user: CurrentUser,
     session: SessionDep,
-    signer: MediaSignerDep,
+    media: MediaStoreDep,
     base_url: BaseUrlDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Envelope[VisualizationList]:
     rows, total = await service.list_visualizations(session, user, limit, offset)
-    items = [service.present_list_item(row, signer, base_url) for row in rows]
+    items = [await service.present_list_item(row, media, base_url) for row in rows]
     return ok(VisualizationList(visualizations=items, total=total, limit=limit, offset=offset))
 
 
@@ -93,7 +91,7 @@ async def list_visualizations(
 async def get_visualization(
     visualization: OwnedVisualization,
     session: SessionDep,
-    signer: MediaSignerDep,
+    media: MediaStoreDep,
     base_url: BaseUrlDep,
     request: Request,
 ) -> Envelope[VisualizationOut]:
@@ -101,14 +99,14 @@ async def get_visualization(
     average = _settings(request).visualization_default_estimate_seconds
     if visualization.status in service.ACTIVE_STATUSES:
         average = await service.average_duration_seconds(session, visualization.user_id, average)
-    return ok(service.present(visualization, signer, base_url, average))
+    return ok(await service.present(visualization, media, base_url, average))
 
 
 @router.delete("/{visualization_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_visualization(
-    visualization: OwnedVisualization, session: SessionDep, media: MediaStoreDep
+    visualization: OwnedVisualization, session: SessionDep, deletions: MediaDeletionsDep
 ) -> Response:
-    await service.delete_visualization(session, visualization, media)
+    await service.delete_visualization(session, visualization, deletions)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -121,11 +119,13 @@ async def get_media(
     key: str,
     expires: Annotated[int, Query(ge=0, le=2**40)],
     signature: Annotated[str, Query(min_length=1, max_length=128)],
-    signer: MediaSignerDep,
     media: MediaStoreDep,
 ) -> FileResponse:
-    """An image by signed URL (no Authorization header: the signature is the permission)."""
-    problem = signer.verify(key, expires, signature)
+    """An image of the local store by signed URL (no Authorization header: the signature is the
+    permission). With object storage the store itself serves images; this route finds none."""
+    if not isinstance(media, LocalMediaStore) or media.signer is None:
+        raise NotFound("No such image.")
+    problem = media.signer.verify(key, expires, signature)
     if problem is not None:
         raise Forbidden(problem)
     path = media.path_for(key)

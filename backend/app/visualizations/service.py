@@ -7,19 +7,18 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
 
 from sqlalchemy import func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.ai.protocol import VisualStyle
-from app.core.after_commit import after_commit
 from app.core.errors import Conflict, Forbidden, NotFound, RateLimitExceeded
 from app.entries.deps import load_owned_entry
 from app.jobs import queue
+from app.media.deletions import MediaDeletions
+from app.media.store import MediaStore
 from app.models import User, Visualization
 from app.quota.service import AIQuota
-from app.visualizations.media import MediaStore
 from app.visualizations.schemas import (
     VisualElements,
     VisualizationCompleted,
@@ -28,7 +27,6 @@ from app.visualizations.schemas import (
     VisualizationListItem,
     VisualizationOut,
 )
-from app.visualizations.signing import MediaSigner
 
 ACTIVE_STATUSES = ("pending", "processing")
 # Namespace of the per-user advisory lock that serialises POST /visualizations of one user.
@@ -178,26 +176,26 @@ async def list_visualizations(
 
 
 async def delete_visualization(
-    session: AsyncSession, visualization: Visualization, media: MediaStore
+    session: AsyncSession, visualization: Visualization, deletions: MediaDeletions
 ) -> None:
     await session.delete(visualization)
     await session.flush()
-    # Files go only once the delete is committed. A worker still drawing it finds the row gone
-    # and removes what it wrote (pipeline.py).
-    after_commit(session, partial(media.delete_visualization, visualization.id))
+    # Pictures go only once the delete is committed. A worker still drawing it finds the row
+    # gone and removes what it stored (pipeline.py).
+    await deletions.remove_after_commit(session, [visualization.id])
 
 
 # --- presenting ------------------------------------------------------------------------------
-def present(
-    visualization: Visualization, signer: MediaSigner, base_url: str, average_seconds: int
+async def present(
+    visualization: Visualization, media: MediaStore, base_url: str, average_seconds: int
 ) -> VisualizationOut:
     if visualization.status == "completed" and visualization.image_url:
         return VisualizationCompleted(
             id=visualization.id,
             entry_id=visualization.entry_id,
             status="completed",
-            image_url=signer.sign(visualization.image_url, base_url),
-            thumbnail_url=signer.sign(
+            image_url=await media.url_for(visualization.image_url, base_url),
+            thumbnail_url=await media.url_for(
                 visualization.thumbnail_url or visualization.image_url, base_url
             ),
             summary=visualization.summary,
@@ -238,8 +236,8 @@ def _remaining(visualization: Visualization, average_seconds: int) -> int:
     return max(1, math.ceil(max(by_time, by_progress / 2)))
 
 
-def present_list_item(
-    visualization: Visualization, signer: MediaSigner, base_url: str
+async def present_list_item(
+    visualization: Visualization, media: MediaStore, base_url: str
 ) -> VisualizationListItem:
     image = visualization.image_url if visualization.status == "completed" else None
     thumbnail = visualization.thumbnail_url if image else None
@@ -247,7 +245,7 @@ def present_list_item(
         id=visualization.id,
         entry_id=visualization.entry_id,
         status=visualization.status,
-        image_url=signer.sign(image, base_url) if image else None,
-        thumbnail_url=signer.sign(thumbnail, base_url) if thumbnail else None,
+        image_url=await media.url_for(image, base_url) if image else None,
+        thumbnail_url=await media.url_for(thumbnail, base_url) if thumbnail else None,
         created_at=visualization.created_at,
     )

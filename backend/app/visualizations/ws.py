@@ -20,8 +20,9 @@ from starlette import status
 from app.auth.deps import authenticate_token
 from app.core.db import Database
 from app.core.errors import AppError
+from app.media.deps import get_media_store
 from app.models import Visualization
-from app.visualizations.deps import media_signer, public_base_url
+from app.visualizations.deps import public_base_url
 from app.visualizations.progress_hub import ProgressHub
 from app.visualizations.service import load_owned_visualization
 
@@ -33,20 +34,20 @@ ws_router = APIRouter(tags=["visualizations"])
 RECHECK_SECONDS = 15.0
 
 
-def _message(row: Visualization | None, websocket: WebSocket) -> dict[str, Any]:
+async def _message(row: Visualization | None, websocket: WebSocket) -> dict[str, Any]:
     if row is None:
         return {
             "type": "failed",
             "data": {"error_message": "The visualization was deleted.", "retry_allowed": False},
         }
     if row.status == "completed" and row.image_url:
-        signer, base = media_signer(websocket), public_base_url(websocket)
+        media, base = get_media_store(websocket), public_base_url(websocket)
         return {
             "type": "complete",
             "data": {
                 "visualization_id": str(row.id),
-                "image_url": signer.sign(row.image_url, base),
-                "thumbnail_url": signer.sign(row.thumbnail_url or row.image_url, base),
+                "image_url": await media.url_for(row.image_url, base),
+                "thumbnail_url": await media.url_for(row.thumbnail_url or row.image_url, base),
             },
         }
     if row.status == "failed":
@@ -163,7 +164,7 @@ async def _follow(
     waiter: asyncio.Future[Any] | None = None
     try:
         while True:
-            message = _message(await _read(database, target), websocket)
+            message = await _message(await _read(database, target), websocket)
             if message != last:
                 await websocket.send_json(message)
                 last = message

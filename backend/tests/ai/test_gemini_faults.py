@@ -1,4 +1,8 @@
-"""Every fault of SPEC §7 through the real google-genai SDK and the fake Gemini server."""
+"""Faults of Gemini's answers through the real google-genai SDK and the fake Gemini server.
+
+Transport faults (timeouts, dropped and refused connections, 429/5xx) are in
+test_gemini_transports.py, run through each transport the SDK may use.
+"""
 
 from __future__ import annotations
 
@@ -16,34 +20,6 @@ from tests.fakes.gemini import FakeGemini
 
 ENTRY = EntrySnapshot(situation="I lost my job today.", emotions=["sadness"], intensity=0.8)
 ANALYSIS = VisualAnalysis.model_validate(replies.ANALYSIS_ANSWER)
-
-
-async def test_retries_429_500_503_then_succeeds(
-    fake_gemini: FakeGemini, gemini_provider: GeminiProvider
-) -> None:
-    fake_gemini.script(
-        replies.error_reply(429, "RESOURCE_EXHAUSTED", "Quota exceeded"),
-        replies.error_reply(500, "INTERNAL"),
-        replies.error_reply(503, "UNAVAILABLE", "The model is overloaded."),
-    )
-    step = await gemini_provider.start_intake("My exam is tomorrow.")
-    assert step.scenarios
-    assert len(fake_gemini.requests) == 4
-    assert gemini_provider.readiness()["gemini_api"] == "healthy"
-
-
-async def test_gives_up_after_the_retries_with_a_retryable_error(
-    fake_gemini: FakeGemini, gemini_provider: GeminiProvider
-) -> None:
-    fake_gemini.script(*[replies.error_reply(503, "UNAVAILABLE")] * 4)
-    with pytest.raises(AITextError) as caught:
-        await gemini_provider.start_intake("My exam is tomorrow.")
-    assert caught.value.retryable
-    assert caught.value.code == "GEMINI_API_ERROR"
-    assert "503" in caught.value.message
-    assert "4 attempts" in caught.value.message
-    assert len(fake_gemini.requests) == 4  # 1 + ai_max_retries
-    assert gemini_provider.readiness()["gemini_api"] == "unhealthy"
 
 
 async def test_rate_limit_after_retries_says_so(
@@ -114,30 +90,6 @@ async def test_401_is_reported_as_a_bad_key(
         await gemini_provider.render_image(ANALYSIS, ENTRY, "diagram")
     assert "API key" in caught.value.message
     assert "GEMINI_API_KEY" in caught.value.message
-
-
-async def test_slow_answer_times_out_then_retry_succeeds(fake_gemini: FakeGemini) -> None:
-    provider = make_gemini_provider(fake_gemini, gemini_text_timeout_seconds=0.3)
-    fake_gemini.script(replies.text_reply(replies.SUMMARY_ANSWER).after(1.0))
-    try:
-        summary = await provider.summarize_intake("x", [], ["joy"], 0.5)
-    finally:
-        await provider.aclose()
-    assert summary.insights
-    assert len(fake_gemini.requests) == 2
-
-
-async def test_timeouts_on_every_attempt_end_in_a_timeout_error(fake_gemini: FakeGemini) -> None:
-    provider = make_gemini_provider(fake_gemini, nanobanana_timeout_seconds=0.2, ai_max_retries=1)
-    fake_gemini.script(*[replies.image_reply().after(1.0)] * 2)
-    try:
-        with pytest.raises(AIImageError) as caught:
-            await provider.render_image(ANALYSIS, ENTRY, "metaphor")
-    finally:
-        await provider.aclose()
-    assert caught.value.retryable
-    assert "did not answer within 0.2 s" in caught.value.message
-    assert "NANOBANANA_TIMEOUT_SECONDS" in caught.value.message
 
 
 async def test_malformed_json_is_retried_once_then_a_clean_error(
@@ -318,19 +270,6 @@ async def test_circuit_closes_again_after_a_successful_trial(fake_gemini: FakeGe
         assert provider.readiness()["gemini_api"] == "healthy"
     finally:
         await provider.aclose()
-
-
-async def test_unreachable_endpoint_is_a_retryable_error() -> None:
-    with FakeGemini.running() as fake:
-        provider = make_gemini_provider(fake, ai_max_retries=1)
-    # The server is gone: the port now refuses connections.
-    try:
-        with pytest.raises(AITextError) as caught:
-            await provider.start_intake("x")
-    finally:
-        await provider.aclose()
-    assert caught.value.retryable
-    assert "Could not reach Gemini" in caught.value.message
 
 
 async def test_cancelled_trial_call_does_not_jam_the_circuit(fake_gemini: FakeGemini) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -263,14 +264,14 @@ async def test_delete_answers_204_with_no_body_and_the_entry_is_gone(journal: Jo
 
 
 async def test_delete_removes_the_visualization_and_its_image_files(
-    journal: Journal, session: AsyncSession, settings: Settings
+    journal: Journal, session: AsyncSession, settings: Settings, app: FastAPI
 ) -> None:
     created = await journal.create()
     visualization_id = uuid.uuid4()
     folder = settings.media_path / "visualizations" / str(visualization_id)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "image.png").write_bytes(b"png")
-    (folder / "thumb.jpg").write_bytes(b"jpg")
+    (folder / "thumbnail.jpg").write_bytes(b"jpg")
     session.add(
         Visualization(
             id=visualization_id,
@@ -278,7 +279,7 @@ async def test_delete_removes_the_visualization_and_its_image_files(
             user_id=journal.user.id,
             status="completed",
             image_url=f"visualizations/{visualization_id}/image.png",
-            thumbnail_url=f"visualizations/{visualization_id}/thumb.jpg",
+            thumbnail_url=f"visualizations/{visualization_id}/thumbnail.jpg",
         )
     )
     await session.flush()
@@ -291,11 +292,12 @@ async def test_delete_removes_the_visualization_and_its_image_files(
         .where(Visualization.entry_id == uuid.UUID(created["id"]))
     )
     assert remaining == 0
+    await app.state.media_deletions.drain()  # tried once the delete committed
     assert not folder.exists()
 
 
 async def test_delete_never_removes_files_outside_the_media_directory(
-    journal: Journal, session: AsyncSession, settings: Settings, tmp_path: Path
+    journal: Journal, session: AsyncSession, settings: Settings, tmp_path: Path, app: FastAPI
 ) -> None:
     outside = settings.media_path.parent / f"outside-{uuid.uuid4().hex}.png"
     outside.write_bytes(b"keep me")
@@ -311,6 +313,7 @@ async def test_delete_never_removes_files_outside_the_media_directory(
     await session.flush()
     response = await journal.client.delete(_url(created["id"]), headers=journal.headers)
     assert response.status_code == 204
+    await app.state.media_deletions.drain()
     assert outside.read_bytes() == b"keep me"
     outside.unlink()
 

@@ -7,9 +7,10 @@ API (see `tests/fakes/fixtures.py` for the pytest fixtures built on it):
 - `with FakeGemini.running() as fake:` starts it; `fake.base_url` is what GEMINI_BASE_URL gets.
 - `fake.script(*replies)` queues replies (builders in `tests/fakes/replies.py`: `text_reply`,
   `image_reply`, `error_reply`, `invalid_key_reply`, `blocked_reply`, `refusal_reply`,
-  `no_image_reply`, `malformed_reply`; `reply.after(seconds)` adds latency). Each request takes
-  the next one; with the queue empty, a canned success fitting the request is sent (an image for
-  IMAGE requests, else an intake / summary / analysis answer chosen by the response schema).
+  `no_image_reply`, `malformed_reply`, `dropped_connection`; `reply.after(seconds)` adds
+  latency). Each request takes the next one; with the queue empty, a canned success fitting the
+  request is sent (an image for IMAGE requests, else an intake / summary / analysis answer
+  chosen by the response schema).
 - `fake.requests` lists what arrived (`RecordedRequest`: model, api_version, headers, body,
   `prompt`, `system`, `generation_config`, `response_schema`).
 - `fake.latency = seconds` delays every reply that has no delay of its own (slow or hanging
@@ -245,6 +246,9 @@ class FakeGemini:
                 fake._wait_while_held()
                 delay = reply.delay_seconds or fake.latency
                 if delay and fake._closing.wait(delay):
+                    return
+                if reply.drop:
+                    self.close_connection = True
                     return
                 self._send(reply)
 

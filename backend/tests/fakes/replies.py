@@ -23,6 +23,8 @@ class FakeReply:
     body: Any = None  # dict/list -> JSON; str/bytes -> sent as is
     delay_seconds: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
+    # Close the connection without answering (a proxy or load balancer dropping it).
+    drop: bool = False
 
     def after(self, seconds: float) -> FakeReply:
         """The same reply, sent only after `seconds` (to exercise timeouts)."""
@@ -118,6 +120,11 @@ def blocked_reply(reason: str = "SAFETY") -> FakeReply:
             "usageMetadata": {"promptTokenCount": 12, "totalTokenCount": 12},
         }
     )
+
+
+def dropped_connection() -> FakeReply:
+    """No answer at all: the server closes the connection once the request has arrived."""
+    return FakeReply(drop=True)
 
 
 def error_reply(

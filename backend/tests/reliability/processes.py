@@ -22,6 +22,7 @@ from pathlib import Path
 import httpx
 
 from app.core.embedded_pg import EmbeddedPostgres
+from tests.s3 import STORAGE_VARIABLES
 
 EMOTIONVIZ = str(Path(sys.executable).with_name("emotionviz"))
 JWT_SECRET = "reliability-secret-" + "r" * 40
@@ -35,6 +36,7 @@ _SCRUBBED = (
     "RATE_LIMIT_STORAGE_URL",
     "PROMETHEUS_MULTIPROC_DIR",
     "JWT_SECRET_KEY",
+    *STORAGE_VARIABLES,
 )
 
 

@@ -13,10 +13,10 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.media.keys import visualization_prefix
+from app.media.local import LocalMediaStore
+from app.media.signing import MediaSigner
 from app.models import EmotionEntry, IntakeSession, Visualization
-from app.visualizations.deps import media_store
-from app.visualizations.media import visualization_prefix
-from app.visualizations.signing import MediaSigner
 from tests.security.conftest import (
     API,
     Party,
@@ -151,9 +151,9 @@ async def test_a_media_signature_opens_only_the_image_it_was_signed_for(
     client: httpx.AsyncClient, settings: object, app: FastAPI
 ) -> None:
     mine, theirs = uuid.uuid4(), uuid.uuid4()
-    store = media_store(app.state.settings)
+    store = LocalMediaStore(app.state.settings.media_path)
     for visualization_id in (mine, theirs):
-        store.write_atomic(f"{visualization_prefix(visualization_id)}/image.png", b"\x89PNG fake")
+        await store.put(f"{visualization_prefix(visualization_id)}/image.png", b"\x89PNG fake")
     signer = MediaSigner(app.state.tokens.secret, 600)
     my_url = signer.sign(f"{visualization_prefix(mine)}/image.png", "http://test")
     their_key = f"{visualization_prefix(theirs)}/image.png"

@@ -18,6 +18,9 @@ from app.core.db import Database
 from app.jobs.runner import build_worker
 from app.jobs.worker import Worker
 from app.main import create_app
+from app.media.deletions import MediaDeletions
+from app.media.factory import open_media_store
+from app.media.store import MediaStore
 from app.models import EmotionEntry, User, Visualization
 from app.visualizations.pipeline import VisualizationProvider
 from tests.conftest import _client_for, make_settings
@@ -25,18 +28,22 @@ from tests.conftest import _client_for, make_settings
 TERMINAL = ("completed", "failed")
 
 
+def make_viz_settings(pg_url: str, tmp_path: Path, **overrides: object) -> Settings:
+    """Short leases and retry delays so fault tests run in seconds; media in a private dir."""
+    values: dict[str, object] = {
+        "media_dir": tmp_path / "media",
+        "job_lease_seconds": 1.5,
+        "job_retry_base_delay_seconds": 0.05,
+        "job_retry_max_delay_seconds": 0.2,
+        "worker_idle_recheck_seconds": 5.0,
+        "worker_shutdown_grace_seconds": 2.0,
+    }
+    return make_settings(pg_url, **{**values, **overrides})
+
+
 @pytest.fixture
 def viz_settings(pg_url: str, tmp_path: Path) -> Settings:
-    """Short leases and retry delays so fault tests run in seconds; media in a private dir."""
-    return make_settings(
-        pg_url,
-        media_dir=tmp_path / "media",
-        job_lease_seconds=1.5,
-        job_retry_base_delay_seconds=0.05,
-        job_retry_max_delay_seconds=0.2,
-        worker_idle_recheck_seconds=5.0,
-        worker_shutdown_grace_seconds=2.0,
-    )
+    return make_viz_settings(pg_url, tmp_path)
 
 
 @pytest.fixture
@@ -76,7 +83,7 @@ WorkerMaker = Callable[..., Awaitable[Worker]]
 async def start_worker(
     viz_settings: Settings, committed_db: Database
 ) -> AsyncIterator[WorkerMaker]:
-    started: list[Worker] = []
+    started: list[tuple[Worker, MediaDeletions, MediaStore]] = []
 
     async def start(
         provider: VisualizationProvider,
@@ -85,19 +92,25 @@ async def start_worker(
         database: Database | None = None,
         settings: Settings | None = None,
     ) -> Worker:
+        """A worker as `emotionviz worker` runs it: its own store (of the same settings) and the
+        sweeper that retries unconfirmed picture removals beside it."""
+        settings = settings or viz_settings
+        database = database or committed_db
+        media = await open_media_store(settings)
+        deletions = MediaDeletions.from_settings(media, database, settings)
         worker = build_worker(
-            settings or viz_settings,
-            database or committed_db,
-            lambda: provider,
-            concurrency=concurrency,
+            settings, database, lambda: provider, media, deletions, concurrency=concurrency
         )
         await worker.start()
-        started.append(worker)
+        deletions.start_sweeping()
+        started.append((worker, deletions, media))
         return worker
 
     yield start
-    for worker in started:
+    for worker, deletions, media in started:
         await worker.stop()
+        await deletions.stop()
+        await media.aclose()
 
 
 async def queue_visualization(

@@ -6,10 +6,13 @@ import asyncio
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+from fastapi import FastAPI
+from sqlalchemy import func, select
 
 from app.core.db import Database
 from app.core.errors import AIImageError
-from app.visualizations.media import MediaStore
+from app.media.local import LocalMediaStore
+from app.models import PendingMediaDeletion
 from tests.conftest import UserFactory
 from tests.test_foundation import assert_error
 from tests.visualizations.fixtures import (
@@ -201,30 +204,31 @@ async def test_retries_stop_at_max_attempts_with_the_last_error(
 
 
 async def test_deleting_a_completed_visualization_removes_its_files(
+    viz_app: FastAPI,
     viz_client: httpx.AsyncClient,
     committed_db: Database,
     committed_users: UserFactory,
     make_entry: EntryMaker,
     start_worker: WorkerMaker,
-    viz_settings: object,
 ) -> None:
-    from app.core.config import Settings
-
-    assert isinstance(viz_settings, Settings)
     user = await committed_users.create()
     headers = committed_users.headers(user)
     entry = await make_entry(user)
     await start_worker(ScriptedProvider())
     visualization_id = await queue_visualization(viz_client, headers, entry.id)
     row = await wait_for_status(committed_db, visualization_id, ("completed",))
-    store = MediaStore(viz_settings.media_path)
+    store = viz_app.state.media
+    assert isinstance(store, LocalMediaStore)
     image = store.path_for(row.image_url or "")
     assert image is not None
     assert image.is_file()
 
     deleted = await viz_client.delete(f"/api/v1/visualizations/{visualization_id}", headers=headers)
     assert deleted.status_code == 204
+    await viz_app.state.media_deletions.drain()  # the removal tried once the delete committed
     assert not image.exists()
     assert not image.parent.exists()
+    async with committed_db.sessionmaker() as session:
+        assert await session.scalar(select(func.count(PendingMediaDeletion.visualization_id))) == 0
     missing = await viz_client.get(f"/api/v1/visualizations/{visualization_id}", headers=headers)
     assert_error(missing, 404, "NOT_FOUND")

@@ -1,11 +1,11 @@
-"""Signed media URLs: tampering, expiry, path escapes, headers; files on disk and their removal."""
+"""The local store's signed media URLs: tampering, expiry, path escapes, headers; files on disk
+and their removal after an entry's deletion commits."""
 
 from __future__ import annotations
 
 import time
 import uuid
 from decimal import Decimal
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -13,17 +13,19 @@ import pytest
 from fastapi import FastAPI
 
 from app.core.config import Settings
+from app.core.db import Database
+from app.media.deletions import MediaDeletions
+from app.media.local import LocalMediaStore
+from app.media.signing import MediaSigner
 from app.models import EmotionEntry, Visualization
-from app.visualizations.media import MediaStore
-from app.visualizations.signing import MediaSigner
 from tests.conftest import TEST_JWT_SECRET, UserFactory
 from tests.test_foundation import assert_error
 from tests.visualizations.scripted_provider import two_colour_png
 
 
 @pytest.fixture
-def store(settings: Settings) -> MediaStore:
-    return MediaStore(settings.media_path)
+def store(settings: Settings) -> LocalMediaStore:
+    return LocalMediaStore(settings.media_path)
 
 
 @pytest.fixture
@@ -31,9 +33,9 @@ def signer(app: FastAPI, settings: Settings) -> MediaSigner:
     return MediaSigner(app.state.tokens.secret, settings.signed_url_ttl_seconds)
 
 
-def _stored_key(store: MediaStore) -> str:
+async def _stored_key(store: LocalMediaStore) -> str:
     key = f"visualizations/{uuid.uuid4()}/image.png"
-    store.write_atomic(key, two_colour_png(32))
+    await store.put(key, two_colour_png(32))
     return key
 
 
@@ -43,9 +45,9 @@ def _path_and_query(url: str) -> tuple[str, dict[str, str]]:
 
 
 async def test_signed_url_serves_the_image_with_type_and_cache_headers(
-    client: httpx.AsyncClient, store: MediaStore, signer: MediaSigner
+    client: httpx.AsyncClient, store: LocalMediaStore, signer: MediaSigner
 ) -> None:
-    url = signer.sign(_stored_key(store), "http://test")
+    url = signer.sign(await _stored_key(store), "http://test")
     response = await client.get(url)
     assert response.status_code == 200
     assert response.headers["content-type"] == "image/png"
@@ -56,9 +58,9 @@ async def test_signed_url_serves_the_image_with_type_and_cache_headers(
 
 
 async def test_tampered_signatures_keys_and_expiries_are_refused(
-    client: httpx.AsyncClient, store: MediaStore, signer: MediaSigner
+    client: httpx.AsyncClient, store: LocalMediaStore, signer: MediaSigner
 ) -> None:
-    key, other = _stored_key(store), _stored_key(store)
+    key, other = await _stored_key(store), await _stored_key(store)
     path, query = _path_and_query(signer.sign(key, "http://test"))
     flipped = query["signature"][:-1] + ("A" if query["signature"][-1] != "A" else "B")
     attempts = [
@@ -77,9 +79,9 @@ async def test_tampered_signatures_keys_and_expiries_are_refused(
 
 
 async def test_expired_url_is_refused(
-    client: httpx.AsyncClient, store: MediaStore, signer: MediaSigner
+    client: httpx.AsyncClient, store: LocalMediaStore, signer: MediaSigner
 ) -> None:
-    key = _stored_key(store)
+    key = await _stored_key(store)
     expired = signer.sign(key, "http://test", now=time.time() - 2 * signer.ttl_seconds)
     body = assert_error(await client.get(expired), 403, "FORBIDDEN")
     assert "expired" in body["error"]["message"]
@@ -106,25 +108,11 @@ async def test_keys_outside_the_layout_never_reach_the_disk(
     response = await client.get(f"/api/v1/media/{key}", params=query)
     assert response.status_code in (403, 404)
     assert b"top secret" not in response.content
-    assert MediaStore(settings.media_path).path_for(key) is None
-
-
-def test_media_store_writes_atomically_and_prunes_other_formats(tmp_path: Path) -> None:
-    store = MediaStore(tmp_path)
-    visualization_id = uuid.uuid4()
-    old = f"visualizations/{visualization_id}/image.jpg"
-    new = f"visualizations/{visualization_id}/image.png"
-    store.write_atomic(old, b"old")
-    store.write_atomic(new, b"new")
-    store.prune(visualization_id, keep={new})
-    folder = tmp_path / "visualizations" / str(visualization_id)
-    assert [p.name for p in folder.iterdir()] == ["image.png"]  # no temp files left either
-    with pytest.raises(ValueError, match="invalid media key"):
-        store.write_atomic("../escape.png", b"x")
+    assert LocalMediaStore(settings.media_path).path_for(key) is None
 
 
 async def _entry_with_stored_image(
-    users: UserFactory, store: MediaStore
+    users: UserFactory, store: LocalMediaStore
 ) -> tuple[EmotionEntry, str]:
     user = await users.create()
     entry = EmotionEntry(user_id=user.id, situation="s", emotions=["joy"], intensity=Decimal("0.1"))
@@ -134,36 +122,45 @@ async def _entry_with_stored_image(
     users.session.add(visualization)
     await users.session.flush()
     key = f"visualizations/{visualization.id}/image.png"
-    store.write_atomic(key, b"png")
+    await store.put(key, b"png")
     return entry, key
 
 
+@pytest.fixture
+def deletions(store: LocalMediaStore, database: Database, settings: Settings) -> MediaDeletions:
+    return MediaDeletions.from_settings(store, database, settings)
+
+
 async def test_deleting_an_entry_removes_its_images_only_after_commit(
-    users: UserFactory, settings: Settings, store: MediaStore
+    users: UserFactory, store: LocalMediaStore, deletions: MediaDeletions
 ) -> None:
     from app.entries.service import delete_entry
 
     entry, key = await _entry_with_stored_image(users, store)
-    keep = _stored_key(store)
+    keep = await _stored_key(store)
 
-    await delete_entry(users.session, entry, store)
+    await delete_entry(users.session, entry, deletions)
+    await deletions.drain()
     assert (store.root / key).exists(), "files must survive until the delete is committed"
     await users.session.commit()
+    await deletions.drain()
 
     assert not (store.root / key).exists()
+    assert not (store.root / key).parent.exists()
     assert (store.root / keep).exists()
 
 
 async def test_a_rolled_back_entry_delete_keeps_its_images(
-    users: UserFactory, settings: Settings, store: MediaStore
+    users: UserFactory, store: LocalMediaStore, deletions: MediaDeletions
 ) -> None:
     from app.entries.service import delete_entry
 
     entry, key = await _entry_with_stored_image(users, store)
 
-    await delete_entry(users.session, entry, store)
+    await delete_entry(users.session, entry, deletions)
     await users.session.rollback()
     await users.session.commit()
+    await deletions.drain()
 
     assert (store.root / key).exists()
 

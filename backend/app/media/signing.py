@@ -1,4 +1,5 @@
-"""Signed, expiring media URLs: what lets an iOS AsyncImage load a private image without headers.
+"""Signed, expiring links to the local store's pictures, which the API serves itself: what lets
+an iOS AsyncImage load a private image without headers. (The S3 store presigns its own.)
 
 The signature is an HMAC-SHA256 over the media key and the expiry, keyed by a key derived from
 the server's JWT secret (derived, so a media signature can never be mistaken for a token).
@@ -12,6 +13,7 @@ import hmac
 import time
 from urllib.parse import urlencode
 
+# The local store's pictures are served by the API under this path (app.visualizations.router).
 MEDIA_ROUTE = "/api/v1/media"
 _PURPOSE = b"emotionviz/media-url/v1"
 
