@@ -105,9 +105,11 @@ class GeminiProvider:
         }
 
     def _client(self, api_key: SecretStr, connections: int) -> genai.Client:
-        # The SDK's HTTP pool would otherwise cap calls in flight at its default (100 connections)
-        # below what AI_*_CONCURRENCY lets through, and the rest would queue inside the SDK,
-        # unseen by /metrics and unbounded by AI_SLOT_WAIT_SECONDS.
+        # No pool inside the SDK may queue calls below what AI_*_CONCURRENCY lets through, unseen
+        # by /metrics and unbounded by AI_SLOT_WAIT_SECONDS. Through httpx2 its default pool is
+        # 100 connections, so it is sized here; through aiohttp (which the SDK prefers whenever
+        # it is installed, as it is for the S3 client) the SDK's connector has no limit and these
+        # arguments are not used.
         limits = HttpLimits(
             max_connections=connections, max_keepalive_connections=min(connections, 64)
         )
@@ -116,6 +118,10 @@ class GeminiProvider:
             base_url=self._settings.gemini_base_url,
             timeout=int(self._settings.gemini_text_timeout_seconds * 1000),  # the SDK wants ms
             async_client_args={"limits": limits},
+            # One attempt per call: call_with_retries owns the retries and the request's budget.
+            # Without this, under aiohttp the SDK sleeps 1-10 s and retries a dropped connection
+            # once by itself.
+            retry_options=types.HttpRetryOptions(attempts=1),
         )
         return genai.Client(api_key=api_key.get_secret_value(), http_options=options)
 

@@ -9,7 +9,6 @@ runs once per transport, forced the way the SDK itself decides on each request
 
 from __future__ import annotations
 
-import random
 from collections.abc import AsyncIterator
 
 import pytest
@@ -29,9 +28,6 @@ def transport(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
         monkeypatch.setattr(_api_client, "has_aiohttp", False)
     else:
         assert _api_client.has_aiohttp, "aiohttp is installed with the S3 client"
-        # Under aiohttp the SDK retries a refused or dropped connection once by itself, after
-        # sleeping 1 + random.randint(0, 9) s; the smallest pause keeps these tests short.
-        monkeypatch.setattr(random, "randint", lambda low, high: low)
     name: str = request.param
     return name
 
@@ -135,6 +131,9 @@ async def test_connections_dropped_every_time_are_a_retryable_unreachable_error(
 ) -> None:
     fake_gemini.script(*[replies.dropped_connection()] * 4)
     error = await _intake_error(make_gemini_provider(fake_gemini, ai_max_retries=1))
+    # Two attempts, both ours: the SDK retries nothing by itself (under aiohttp it would sleep
+    # 1-10 s and try once more unless its own retry options say one attempt).
+    assert len(fake_gemini.requests) == 2
     assert error.retryable
     assert "Could not reach Gemini" in error.message
     assert "Check the network or GEMINI_BASE_URL" in error.message
