@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from app.auth.passwords import HASH_THREAD_NICENESS, PasswordHasher, password_policy_problems
+from app.auth.passwords import PasswordHasher, password_policy_problems
+from app.core.cpu_work import THREAD_NICENESS
 
 
 class PeakCounter:
@@ -103,7 +104,7 @@ async def test_hashing_threads_run_at_a_lower_cpu_priority_than_the_event_loop()
     hasher._context.hash = spy  # type: ignore[method-assign,assignment]
     await hasher.hash("Test123!")
     loop_niceness = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-    assert niceness == [min(19, loop_niceness + HASH_THREAD_NICENESS)]
+    assert niceness == [min(19, loop_niceness + THREAD_NICENESS)]
     assert niceness[0] > loop_niceness
 
 
