@@ -110,21 +110,36 @@ async def test_unreachable_database_gives_503_envelope_on_api_routes(
         assert_error(await client.get("/probe-db"), 503, "SERVICE_UNAVAILABLE")
 
 
-async def test_emotion_catalog_lists_the_ten_emotions(client: httpx.AsyncClient) -> None:
+async def test_emotion_catalog_lists_the_journals_ten_then_the_drawing_screens_eleven(
+    client: httpx.AsyncClient,
+) -> None:
     response = await client.get("/api/v1/emotions")
     assert response.status_code == 200
     body = response.json()
     assert body["success"] is True
     emotions = body["data"]["emotions"]
     assert [e["id"] for e in emotions] == list(EMOTION_IDS)
-    assert len(emotions) == 10
+    assert len(emotions) == 21
     by_id = {e["id"]: e for e in emotions}
     assert by_id["joy"]["color"] == "#FFD700"
     assert by_id["joy"]["icon"] == "smile"
     assert by_id["anxiety"]["color"] == "#808080"
     assert by_id["anxiety"]["icon"] == "cloud"
+    assert {e["id"] for e in emotions[:10]} >= {"joy", "anxiety", "frustration"}
+    assert all(e["category"] is None for e in emotions[:10])
+    drawing = emotions[10:]
+    assert [e["id"] for e in drawing][:3] == ["super_happy", "pumped", "cozy"]
+    assert by_id["mad_as_hell"] == {
+        "id": "mad_as_hell",
+        "name": "Mad as Hell",
+        "description": by_id["mad_as_hell"]["description"],
+        "color": "#E8B0A0",
+        "icon": by_id["mad_as_hell"]["icon"],
+        "category": "bad",
+    }
+    assert [e["category"] for e in drawing].count("good") == 5
     for e in emotions:
-        assert set(e) == {"id", "name", "description", "color", "icon"}
+        assert set(e) == {"id", "name", "description", "color", "icon", "category"}
 
 
 async def test_unknown_route_is_404_envelope(client: httpx.AsyncClient) -> None:

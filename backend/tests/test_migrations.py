@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import Iterator
 
@@ -152,3 +153,56 @@ async def test_schema_constraints_reject_invalid_rows(session: object) -> None:
         with pytest.raises(IntegrityError):
             await session.execute(text(sql))
         await nested.rollback()
+
+
+def test_visual_elements_objects_become_the_array_and_come_back(scratch_url: str) -> None:
+    """Rows written before the array shape are migrated both ways without losing their data."""
+    downgrade(scratch_url, "base")
+    upgrade(scratch_url, "0003")
+
+    async def seed() -> None:
+        conn = await asyncpg.connect(libpq_url(scratch_url))
+        try:
+            user = await conn.fetchval(
+                "INSERT INTO users (email, hashed_password, name) "
+                "VALUES ('a@example.com', 'x', 'A') RETURNING id"
+            )
+            entry = await conn.fetchval(
+                "INSERT INTO emotion_entries (user_id, situation, emotions, intensity) "
+                "VALUES ($1, 's', '{joy}', 0.5) RETURNING id",
+                user,
+            )
+            await conn.execute(
+                "INSERT INTO visualizations (entry_id, user_id, status, visual_elements, "
+                "gemini_analysis) VALUES ($1, $2, 'completed', $3::jsonb, $4::jsonb)",
+                entry,
+                user,
+                '{"color_palette": ["#AABBCC", "#112233"], "shape": "circles, waves", '
+                '"shapes": ["circles", "waves"], "suggested_palette": ["#000000"]}',
+                '{"shapes": ["circles", "waves"], "color_palette": ["#000000"]}',
+            )
+        finally:
+            await conn.close()
+
+    async def elements() -> object:
+        conn = await asyncpg.connect(libpq_url(scratch_url))
+        try:
+            return json.loads(await conn.fetchval("SELECT visual_elements FROM visualizations"))
+        finally:
+            await conn.close()
+
+    asyncio.run(seed())
+    upgrade(scratch_url, "0004")
+    assert asyncio.run(elements()) == [
+        {"type": "color_palette", "values": ["#AABBCC", "#112233"]},
+        {"type": "shape", "description": "circles, waves"},
+    ]
+    downgrade(scratch_url, "0003")
+    assert asyncio.run(elements()) == {
+        "color_palette": ["#AABBCC", "#112233"],
+        "shape": "circles, waves",
+        "shapes": ["circles", "waves"],
+        "suggested_palette": ["#000000"],
+    }
+    downgrade(scratch_url, "base")
+    upgrade(scratch_url)

@@ -49,6 +49,7 @@ class AISlots:
                 f"{wait:.0f} s. Try again shortly.",
                 retryable=True,
                 retry_after_seconds=max(1, math.ceil(self.wait_seconds)),
+                outcome="capacity_exhausted",
             ) from None
         finally:
             self._count_waiting(-1)

@@ -41,6 +41,7 @@ from app.core.errors import AICapacityExhausted, AIImageError, AIProviderError, 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
 # Beyond the SDK's own per-request timeout, a hard ceiling per attempt (slow-drip answers).
 _DEADLINE_GRACE_SECONDS = 5.0
@@ -175,6 +176,7 @@ class GeminiProvider:
                     f"calls are paused for another {pause:.0f} s.",
                     retryable=True,
                     retry_after_seconds=pause,
+                    outcome="circuit_open",
                 )
 
             def count(n: int) -> None:
@@ -198,7 +200,9 @@ class GeminiProvider:
                 breaker.record_success()
                 self._last_call_failed[kind] = False
                 tracker.outcome = problem.outcome
-                raise error_type(problem.message, retryable=problem.retryable) from None
+                raise error_type(
+                    problem.message, retryable=problem.retryable, outcome=problem.outcome
+                ) from None
             except asyncio.CancelledError:
                 # The caller gave up: that says nothing about Gemini, but frees a trial slot.
                 tracker.outcome = "cancelled"
@@ -220,6 +224,7 @@ class GeminiProvider:
                     failure.message,
                     retryable=failure.retryable,
                     retry_after_seconds=failure.retry_after_seconds,
+                    outcome=failure.outcome,
                 ) from None
             breaker.record_success()
             self._last_call_failed[kind] = False
@@ -244,24 +249,44 @@ class GeminiProvider:
             automatic_function_calling=types.AutomaticFunctionCallingConfig(disable=True),
         )
 
-    async def _json(
+    async def generate_json(
         self,
         operation: str,
         system: str,
         prompt: str,
-        schema: type[BaseModel],
+        schema: type[M],
         *,
         interactive: bool = True,
-    ) -> Any:
-        def parse(response: types.GenerateContentResponse) -> BaseModel:
+    ) -> M:
+        """Gemini's structured answer, validated against `schema` (retried once if malformed)."""
+
+        def parse(response: types.GenerateContentResponse) -> M:
             return parse_json_answer(response, schema, "Gemini")
 
         config = self._json_config(system, schema, interactive=interactive)
         return await self._call("text", operation, prompt, config, parse)
 
+    async def generate_image(self, operation: str, prompt: str) -> RenderedImage:
+        """One Nano Banana Pro picture at NANOBANANA_ASPECT_RATIO and _IMAGE_SIZE."""
+        config = types.GenerateContentConfig(
+            response_modalities=["IMAGE"],
+            image_config=types.ImageConfig(
+                aspect_ratio=self._settings.nanobanana_aspect_ratio,
+                image_size=self._settings.nanobanana_image_size,
+            ),
+            automatic_function_calling=types.AutomaticFunctionCallingConfig(disable=True),
+        )
+
+        def parse(response: types.GenerateContentResponse) -> RenderedImage:
+            data, mime_type, metadata = parse_image_answer(response, "Nano Banana Pro")
+            metadata |= {"provider": self.name, "model": self._settings.nanobanana_model}
+            return RenderedImage(data=data, mime_type=mime_type, metadata=metadata)
+
+        return await self._call("image", operation, prompt, config, parse)
+
     # --- AIProvider ----------------------------------------------------------------------------
     async def start_intake(self, situation: str) -> IntakeStep:
-        answer: IntakeAnswer = await self._json(
+        answer: IntakeAnswer = await self.generate_json(
             "start_intake",
             prompts.INTAKE_SYSTEM,
             prompts.intake_start_prompt(situation),
@@ -282,7 +307,7 @@ class GeminiProvider:
         if rounds_left <= 0:
             # No more questions may be asked: finishing needs no paid call.
             return IntakeStep(is_complete=True, context=context)
-        answer: IntakeAnswer = await self._json(
+        answer: IntakeAnswer = await self.generate_json(
             "continue_intake",
             prompts.INTAKE_SYSTEM,
             prompts.intake_continue_prompt(situation, history, context, rounds_left),
@@ -301,7 +326,7 @@ class GeminiProvider:
         final_emotions: list[str],
         intensity: float,
     ) -> IntakeSummary:
-        summary: IntakeSummary = await self._json(
+        summary: IntakeSummary = await self.generate_json(
             "summarize_intake",
             prompts.SUMMARY_SYSTEM,
             prompts.summary_prompt(situation, history, final_emotions, intensity),
@@ -310,7 +335,7 @@ class GeminiProvider:
         return summary
 
     async def analyze_entry(self, entry: EntrySnapshot, style: VisualStyle) -> VisualAnalysis:
-        analysis: VisualAnalysis = await self._json(
+        analysis: VisualAnalysis = await self.generate_json(
             "analyze_entry",
             prompts.ANALYSIS_SYSTEM,
             prompts.analysis_prompt(entry, style),
@@ -322,22 +347,8 @@ class GeminiProvider:
     async def render_image(
         self, analysis: VisualAnalysis, entry: EntrySnapshot, style: VisualStyle
     ) -> RenderedImage:
-        config = types.GenerateContentConfig(
-            response_modalities=["IMAGE"],
-            image_config=types.ImageConfig(
-                aspect_ratio=self._settings.nanobanana_aspect_ratio,
-                image_size=self._settings.nanobanana_image_size,
-            ),
-            automatic_function_calling=types.AutomaticFunctionCallingConfig(disable=True),
-        )
-
-        def parse(response: types.GenerateContentResponse) -> RenderedImage:
-            data, mime_type, metadata = parse_image_answer(response, "Nano Banana Pro")
-            metadata |= {"provider": self.name, "model": self._settings.nanobanana_model}
-            return RenderedImage(data=data, mime_type=mime_type, metadata=metadata)
-
         prompt = prompts.compose_image_prompt(analysis, style)
-        return await self._call("image", "render_image", prompt, config, parse)
+        return await self.generate_image("render_image", prompt)
 
     def readiness(self) -> dict[str, AIStatus]:
         def status(kind: str) -> AIStatus:

@@ -31,7 +31,7 @@ from app.ai.protocol import (
 )
 from app.ai.readiness import AIStatus
 from app.ai.telemetry import AICallKind, track_call
-from app.catalog.data import EmotionId
+from app.catalog.data import IntakeEmotionId
 
 TEXT_MODEL = "local-question-bank"
 IMAGE_MODEL = "local-pillow"
@@ -58,7 +58,7 @@ def _scenario(question: Question, step: int) -> Scenario:
             ScenarioOption(
                 id=f"{scenario_id}-{chr(ord('a') + i)}",
                 text=choice.text,
-                emotion_indicators=[EmotionId(e) for e in choice.emotions],
+                emotion_indicators=[IntakeEmotionId(e) for e in choice.emotions],
             )
             for i, choice in enumerate(question.choices)
         ],

@@ -10,8 +10,9 @@ from typing import Annotated, Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
+from app.ai.capacity import AICapacity
 from app.ai.readiness import AIStatus
-from app.catalog.data import EmotionId
+from app.catalog.data import IntakeEmotionId
 
 ProviderName = Literal["gemini", "local"]
 VisualStyle = Literal["abstract", "diagram", "metaphor"]
@@ -22,7 +23,7 @@ HexColour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
 class ScenarioOption(BaseModel):
     id: str = Field(description="Stable within the scenario, e.g. 'a', 'b'.")
     text: str
-    emotion_indicators: list[EmotionId] = Field(min_length=1, max_length=4)
+    emotion_indicators: list[IntakeEmotionId] = Field(min_length=1, max_length=4)
 
 
 class Scenario(BaseModel):
@@ -84,6 +85,8 @@ class RenderedImage(BaseModel):
 @runtime_checkable
 class AIProvider(Protocol):
     name: ProviderName
+    # The process's AI slots (app.ai.capacity), which every call of this provider holds.
+    capacity: AICapacity
 
     async def start_intake(self, situation: str) -> IntakeStep: ...
 

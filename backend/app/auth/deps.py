@@ -17,7 +17,7 @@ from starlette.requests import HTTPConnection
 from app.auth.passwords import PasswordHasher
 from app.core.context import user_id_var
 from app.core.db import RequestDb, RequestDbDep
-from app.core.errors import RateLimitExceeded, Unauthorized
+from app.core.errors import Unauthorized
 from app.core.ratelimit import RateLimiter
 from app.core.rawsql import RawStatement
 from app.core.security import TokenService, bearer_token
@@ -195,12 +195,7 @@ class LoginGuard:
             log.warning("login limiter unavailable; login allowed", exc_info=True)
             return
         if decision is not None:
-            retry = decision.retry_after_seconds
-            raise RateLimitExceeded(
-                f"Too many failed logins for this e-mail. Try again in {retry} seconds.",
-                details={"retry_after_seconds": retry, "limit": decision.limit},
-                headers={**decision.headers(), "Retry-After": str(retry)},
-            )
+            raise decision.refusal("Too many failed logins for this e-mail")
 
     async def record_failure(self, email: str) -> None:
         if self._limiter is None:

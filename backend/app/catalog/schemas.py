@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import Literal
+
+from pydantic import BaseModel, Field
 
 
 class EmotionPublic(BaseModel):
@@ -8,7 +10,11 @@ class EmotionPublic(BaseModel):
     name: str
     description: str
     color: str
-    icon: str
+    icon: str = Field(description="An SF Symbols name.")
+    category: Literal["good", "bad"] | None = Field(
+        description="`good` or `bad` for the emotions of the drawing screen; null for the "
+        "journal's ten."
+    )
 
 
 class EmotionsPublic(BaseModel):

@@ -108,6 +108,16 @@ class Settings(BaseSettings):
     ai_text_calls_per_day: int = Field(default=200, ge=0)
     ai_images_per_day: int = Field(default=30, ge=0)
 
+    # --- the drawing screen ------------------------------------------------------------------
+    # Each drawing answers within these (everything included: limits, the wait for an AI slot,
+    # every attempt), below the app's own time-outs of 60 and 90 s.
+    drawing_feeling_deadline_seconds: float = Field(default=55.0, gt=0)
+    drawing_story_deadline_seconds: float = Field(default=85.0, gt=0)
+    # Drawings without a token, per client address and in total (signed-in drawings count
+    # against the person's AI_IMAGES_PER_DAY instead).
+    anonymous_drawings_per_hour: int = Field(default=20, ge=1)
+    anonymous_drawings_per_day: int = Field(default=500, ge=1)
+
     # --- jobs ------------------------------------------------------------------------------
     worker_in_process: bool = True
     worker_concurrency: int = Field(default=2, ge=1, le=64)

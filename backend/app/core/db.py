@@ -205,14 +205,15 @@ class RequestDb:
             self._session = self._database.sessionmaker(bind=await self._connect())
         return self._session
 
-    async def release(self) -> None:
-        """Commit what was done so far and hand the connection back; a later use takes another.
+    async def release(self, *, commit: bool = True) -> None:
+        """Commit (or roll back) what was done so far and hand the connection back; a later use
+        takes another.
 
         For a request about to wait without the database: a login queued for the password hash
         must not hold a pooled connection meanwhile, or a burst of logins empties the pool and
         every other request waits behind them.
         """
-        await self.finish(commit=True)
+        await self.finish(commit=commit)
         self._finished = False
 
     async def finish(self, *, commit: bool, discard: bool = False) -> None:

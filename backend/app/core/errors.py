@@ -120,6 +120,7 @@ class AIProviderError(AppError):
         retryable: bool = False,
         details: Any = None,
         retry_after_seconds: float | None = None,
+        outcome: str | None = None,
     ) -> None:
         headers = None
         if retry_after_seconds is not None:
@@ -129,6 +130,9 @@ class AIProviderError(AppError):
         super().__init__(message, details=details, headers=headers)
         self.retryable = retryable
         self.retry_after_seconds = retry_after_seconds
+        # What went wrong, as the AI call records name it (app.ai.telemetry): "blocked" for a
+        # refusal, "timeout", "rate_limited", ...
+        self.outcome = outcome
 
 
 class AICapacityExhausted(AIProviderError):

@@ -15,12 +15,18 @@ import math
 import time
 from dataclasses import dataclass
 
-from limits import RateLimitItem, RateLimitItemPerHour, RateLimitItemPerMinute
+from limits import (
+    RateLimitItem,
+    RateLimitItemPerDay,
+    RateLimitItemPerHour,
+    RateLimitItemPerMinute,
+)
 from limits.aio.storage import Storage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from limits.storage import storage_from_string
 
 from app.core.config import Settings
+from app.core.errors import RateLimitExceeded
 from app.core.ratelimit_local import LocalWindows
 
 log = logging.getLogger(__name__)
@@ -43,6 +49,15 @@ class Decision:
             "X-RateLimit-Remaining": str(self.remaining),
             "X-RateLimit-Reset": str(self.reset_epoch),
         }
+
+    def refusal(self, what: str) -> RateLimitExceeded:
+        """The 429 for this decision: "{what}. Try again in N seconds." with its headers."""
+        retry = self.retry_after_seconds
+        return RateLimitExceeded(
+            f"{what}. Try again in {retry} seconds.",
+            details={"retry_after_seconds": retry, "limit": self.limit},
+            headers={**self.headers(), "Retry-After": str(retry)},
+        )
 
 
 def _storage(settings: Settings) -> Storage:
@@ -90,6 +105,8 @@ class RateLimiter:
         )
         self.auth_per_address = RateLimitItemPerMinute(settings.rate_limit_auth_per_minute)
         self.login_failures = RateLimitItemPerHour(settings.rate_limit_login_failures_per_hour)
+        self.drawings_per_address = RateLimitItemPerHour(settings.anonymous_drawings_per_hour)
+        self.drawings_in_total = RateLimitItemPerDay(settings.anonymous_drawings_per_day)
 
     async def check(self, key: str, items: tuple[RateLimitItem, ...]) -> Decision:
         """Count one request against every window; the answer describes the tightest one."""
@@ -130,6 +147,21 @@ class RateLimiter:
     async def record_login_failure(self, email: str) -> None:
         if self.enabled:
             await self._windows.hit(self.login_failures, f"login-failures:{email.lower()}")
+
+    # --- anonymous drawings, counted by the drawing service --------------------------------
+    async def anonymous_drawing(self, address: str) -> Decision | None:
+        """Counts one drawing without a token; a refusal when this address, or everyone
+        together, has drawn enough for now, else None."""
+        if not self.enabled:
+            return None
+        for key, item in (
+            (f"drawings-addr:{address}", self.drawings_per_address),
+            ("drawings-all", self.drawings_in_total),
+        ):
+            decision = await self.check(key, (item,))
+            if not decision.allowed:
+                return decision
+        return None
 
     async def reset(self) -> None:
         await self._windows.reset()

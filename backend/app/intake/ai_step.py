@@ -31,7 +31,7 @@ from app.ai.protocol import AIProvider
 from app.core.db import RequestDb
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.models import IntakeSession, User
-from app.quota.service import AIQuota, give_back
+from app.quota.service import AIQuota, give_back_now
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ async def call_ai(
         with ai_deadline(ai.deadline_seconds):
             return await call()
     except BaseException:
-        await asyncio.shield(_undo(db, ai, reservation))
+        await asyncio.shield(_undo(db, reservation))
         raise
 
 
@@ -138,11 +138,10 @@ async def reclaim(db: RequestDb, reservation: Reservation) -> tuple[AsyncSession
     return session, row
 
 
-async def _undo(db: RequestDb, ai: IntakeAI, reservation: Reservation) -> None:
-    try:
-        session = await db.session()
-        await give_back(session, reservation.user_id, "text", reservation.day)
-        if reservation.claim is not None:
+async def _undo(db: RequestDb, reservation: Reservation) -> None:
+    if reservation.claim is not None:
+        try:
+            session = await db.session()
             await session.execute(
                 update(IntakeSession)
                 .where(
@@ -152,10 +151,10 @@ async def _undo(db: RequestDb, ai: IntakeAI, reservation: Reservation) -> None:
                 .values(ai_claimed_by=None, ai_claimed_until=None)
                 .execution_options(synchronize_session=False)
             )
-        # Committed now: the error answer that follows rolls back whatever the request holds.
-        await db.release()
-    except Exception:
-        log.warning(
-            "could not give back an intake step's reservation; its claim runs out by itself",
-            exc_info=True,
-        )
+            # Committed now: the error answer that follows rolls back whatever the request holds.
+            await db.release()
+        except Exception:
+            log.warning(
+                "could not drop an intake step's claim; it runs out by itself", exc_info=True
+            )
+    await give_back_now(db, reservation.user_id, "text", reservation.day)

@@ -10,17 +10,22 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.core.db import Base
 from app.models._common import Timestamps, UUIDPrimaryKey
 
-ENTRY_SOURCES = ("manual", "intake_flow", "import")
+ENTRY_SOURCES = ("manual", "intake_flow", "import", "draw_my_feelings")
 
 
 class EmotionEntry(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "emotion_entries"
     __table_args__ = (
-        CheckConstraint("cardinality(emotions) BETWEEN 1 AND 10", name="emotions_count"),
+        # The API takes 1-10 emotions; a drawing kept in the journal may name all eleven of the
+        # drawing screen's.
+        CheckConstraint("cardinality(emotions) BETWEEN 1 AND 11", name="emotions_count"),
         CheckConstraint("intensity >= 0 AND intensity <= 1", name="intensity_range"),
         CheckConstraint("char_length(situation) BETWEEN 1 AND 5000", name="situation_length"),
         CheckConstraint("char_length(notes) <= 10000", name="notes_length"),
-        CheckConstraint("source IN ('manual', 'intake_flow', 'import')", name="source_valid"),
+        CheckConstraint(
+            "source IN ('manual', 'intake_flow', 'import', 'draw_my_feelings')",
+            name="source_valid",
+        ),
         Index("ix_emotion_entries_user_id_created_at", "user_id", text("created_at DESC")),
         Index("ix_emotion_entries_emotions", "emotions", postgresql_using="gin"),
     )

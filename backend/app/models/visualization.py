@@ -67,7 +67,8 @@ class Visualization(UUIDPrimaryKey, Timestamps, Base):
     thumbnail_url: Mapped[str | None] = mapped_column(String(512))
     summary: Mapped[str | None] = mapped_column(Text)
     insights: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
-    visual_elements: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # [{"type": "color_palette", "values": [...]}, {"type": "shape", "description": ...}]
+    visual_elements: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
     error_message: Mapped[str | None] = mapped_column(Text)
     gemini_analysis: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     nanobanana_response: Mapped[dict[str, Any] | None] = mapped_column(JSONB)

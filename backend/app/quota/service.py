@@ -8,6 +8,7 @@ calls are not counted, and however many attempts one request takes, it counts on
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 import uuid
@@ -19,8 +20,11 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import RequestDb
 from app.core.errors import RateLimitExceeded
 from app.models import AIUsage
+
+log = logging.getLogger(__name__)
 
 QuotaKind = Literal["text", "image"]
 _WHAT = {"text": "AI text requests", "image": "AI pictures"}
@@ -109,6 +113,16 @@ async def give_back(session: AsyncSession, user_id: uuid.UUID, kind: QuotaKind, 
         )
         .values(used=AIUsage.used - 1)
     )
+
+
+async def give_back_now(db: RequestDb, user_id: uuid.UUID, kind: QuotaKind, day: date) -> None:
+    """`give_back` in a transaction of its own, committed at once: the request that reserved
+    the unit is about to answer with an error, which rolls back whatever it holds."""
+    try:
+        await give_back(await db.session(), user_id, kind, day)
+        await db.release()
+    except Exception:
+        log.warning("could not give back an AI unit; the day's count stays one high", exc_info=True)
 
 
 def _exhausted(kind: QuotaKind, limit: int, day: date) -> RateLimitExceeded:

@@ -22,6 +22,7 @@ from app.media.store import MediaStore, MediaStoreUnavailable
 from app.models import EmotionEntry, Visualization
 from app.quota.service import give_back
 from app.visualizations.images import InvalidImage, ProcessedImage, process_image
+from app.visualizations.schemas import visual_elements
 
 log = logging.getLogger(__name__)
 
@@ -168,12 +169,8 @@ def _result_values(
         "thumbnail_url": keys[1],
         "summary": analysis.summary,
         "insights": list(analysis.insights),
-        "visual_elements": {
-            "color_palette": processed.palette,
-            "shape": shape,
-            "shapes": list(analysis.shapes),
-            "suggested_palette": list(analysis.color_palette),
-        },
+        # The analysis's own shapes and palette stay in `gemini_analysis`.
+        "visual_elements": visual_elements(processed.palette, shape),
         "gemini_analysis": analysis.model_dump(mode="json"),
         # Metadata only: the bytes are in the media store, never in the database.
         "nanobanana_response": {

@@ -24,13 +24,27 @@ class VisualizationQueued(BaseModel):
     polling_url: str
 
 
-class VisualElements(BaseModel):
-    color_palette: list[str] = Field(description="Hex colours taken from the generated image.")
-    shape: str = Field(description="The shapes the picture is built from.")
-    shapes: list[str] = Field(default_factory=list)
-    suggested_palette: list[str] = Field(
-        default_factory=list, description="The colours the analysis asked for."
+class ColorPaletteElement(BaseModel):
+    type: Literal["color_palette"]
+    values: list[str] = Field(
+        description="Hex colours taken from the generated image, most prominent first."
     )
+
+
+class ShapeElement(BaseModel):
+    type: Literal["shape"]
+    description: str = Field(description="The shapes the picture is built from.")
+
+
+VisualElement = Annotated[ColorPaletteElement | ShapeElement, Field(discriminator="type")]
+
+
+def visual_elements(palette: list[str], shapes: str) -> list[dict[str, object]]:
+    """What a completed visualization stores as `visual_elements` (and answers as it is)."""
+    return [
+        ColorPaletteElement(type="color_palette", values=palette).model_dump(),
+        ShapeElement(type="shape", description=shapes).model_dump(),
+    ]
 
 
 class VisualizationCompleted(BaseModel):
@@ -41,7 +55,7 @@ class VisualizationCompleted(BaseModel):
     thumbnail_url: str
     summary: str | None
     insights: list[str]
-    visual_elements: VisualElements | None
+    visual_elements: list[VisualElement]
     created_at: datetime
     completed_at: datetime | None
 

@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from pydantic import TypeAdapter
 from sqlalchemy import func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,7 +21,7 @@ from app.media.store import MediaStore
 from app.models import User, Visualization
 from app.quota.service import AIQuota
 from app.visualizations.schemas import (
-    VisualElements,
+    VisualElement,
     VisualizationCompleted,
     VisualizationFailed,
     VisualizationInProgress,
@@ -29,6 +30,7 @@ from app.visualizations.schemas import (
 )
 
 ACTIVE_STATUSES = ("pending", "processing")
+_VISUAL_ELEMENTS = TypeAdapter(list[VisualElement])
 # Namespace of the per-user advisory lock that serialises POST /visualizations of one user.
 _CREATE_LOCK_NAMESPACE = 7_201
 _RECENT_JOBS = 10
@@ -200,11 +202,7 @@ async def present(
             ),
             summary=visualization.summary,
             insights=list(visualization.insights or []),
-            visual_elements=(
-                VisualElements.model_validate(visualization.visual_elements)
-                if visualization.visual_elements
-                else None
-            ),
+            visual_elements=_VISUAL_ELEMENTS.validate_python(visualization.visual_elements or []),
             created_at=visualization.created_at,
             completed_at=visualization.processing_completed_at,
         )

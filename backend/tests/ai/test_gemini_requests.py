@@ -10,7 +10,7 @@ import pytest
 from app.ai.gemini import GeminiProvider
 from app.ai.protocol import EntrySnapshot, VisualAnalysis
 from app.ai.telemetry import AICallRecord, add_ai_call_listener
-from app.catalog.data import EMOTION_IDS
+from app.catalog.data import JOURNAL_EMOTIONS
 from tests.fakes import replies
 from tests.fakes.fixtures import FAKE_GEMINI_KEY, make_gemini_provider
 from tests.fakes.gemini import FakeGemini
@@ -54,7 +54,7 @@ async def test_text_request_carries_a_schema_with_catalog_ids_only(
     schema = fake_gemini.requests[0].response_schema
     assert schema is not None
     assert "scenarios" in schema["properties"]
-    assert _find_enum(schema) == list(EMOTION_IDS)
+    assert _find_enum(schema) == [e.id for e in JOURNAL_EMOTIONS]
 
 
 async def test_situation_is_sent_as_quoted_data_that_cannot_close_its_tag(

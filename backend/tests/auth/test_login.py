@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.deps import get_password_hasher
 from app.models import User
 from tests.auth.conftest import STRONG_PASSWORD, Accounts, bearer
-from tests.auth.swift_decoding import TOKEN_RESPONSE, api_response, assert_swift_decodes
+from tests.helpers.swift_decoding import TOKEN_RESPONSE, api_response, assert_swift_decodes
 from tests.test_foundation import assert_error
 
 LOGIN = "/api/v1/auth/login"

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import User
 from tests.auth.conftest import STRONG_PASSWORD, Accounts, bearer
-from tests.auth.swift_decoding import (
+from tests.helpers.swift_decoding import (
     TOKEN_RESPONSE,
     api_response,
     assert_iso8601_with_zone,

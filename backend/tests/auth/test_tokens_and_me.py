@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.models import EmotionEntry, User, Visualization
-from tests.auth.swift_decoding import assert_iso8601_with_zone, assert_swift_decodes
 from tests.conftest import TEST_JWT_SECRET, UserFactory
+from tests.helpers.swift_decoding import assert_iso8601_with_zone, assert_swift_decodes
 from tests.test_foundation import assert_error
 
 REFRESH = "/api/v1/auth/refresh"

@@ -16,13 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from app.core.db import Database
 from app.entries import repository
 from app.models import EmotionEntry, User
-from tests.auth.swift_decoding import (
+from tests.entries.conftest import ENTRIES, Journal, entry_payload
+from tests.helpers.swift_decoding import (
     CREATE_ENTRY_RESPONSE,
     api_response,
     assert_iso8601_with_zone,
     assert_swift_decodes,
 )
-from tests.entries.conftest import ENTRIES, Journal, entry_payload
 from tests.sql_recorder import recorded_statements
 from tests.test_foundation import assert_error
 

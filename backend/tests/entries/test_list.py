@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.models import EmotionEntry, Visualization
-from tests.auth.swift_decoding import ENTRY, assert_swift_decodes
 from tests.entries.conftest import ENTRIES, Journal
+from tests.helpers.swift_decoding import ENTRY, assert_swift_decodes
 from tests.sql_recorder import recorded_statements
 from tests.test_foundation import assert_error
 

@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.models import EmotionEntry, Visualization
-from tests.auth.swift_decoding import ENTRY, assert_swift_decodes
 from tests.conftest import UserFactory
 from tests.entries.conftest import ENTRIES, Journal, entry_payload
+from tests.helpers.swift_decoding import ENTRY, assert_swift_decodes
 from tests.test_foundation import assert_error
 
 MALFORMED_IDS = [

@@ -9,8 +9,8 @@ API (see `tests/fakes/fixtures.py` for the pytest fixtures built on it):
   `image_reply`, `error_reply`, `invalid_key_reply`, `blocked_reply`, `refusal_reply`,
   `no_image_reply`, `malformed_reply`, `dropped_connection`; `reply.after(seconds)` adds
   latency). Each request takes the next one; with the queue empty, a canned success fitting the
-  request is sent (an image for IMAGE requests, else an intake / summary / analysis answer
-  chosen by the response schema).
+  request is sent (an image for IMAGE requests, else an intake / summary / analysis / story
+  answer chosen by the response schema).
 - `fake.requests` lists what arrived (`RecordedRequest`: model, api_version, headers, body,
   `prompt`, `system`, `generation_config`, `response_schema`).
 - `fake.latency = seconds` delays every reply that has no delay of its own (slow or hanging
@@ -39,6 +39,7 @@ from typing import Any
 from tests.fakes.replies import (
     ANALYSIS_ANSWER,
     INTAKE_ANSWER,
+    STORY_ANSWER,
     SUMMARY_ANSWER,
     FakeReply,
     error_reply,
@@ -208,6 +209,8 @@ class FakeGemini:
             return text_reply(SUMMARY_ANSWER)
         if "color_palette" in properties:
             return text_reply(ANALYSIS_ANSWER)
+        if "central_stressor" in properties:
+            return text_reply(STORY_ANSWER)
         return text_reply({})
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:

@@ -191,3 +191,12 @@ ANALYSIS_ANSWER: dict[str, Any] = {
     "shapes": ["soft circles", "a low horizon"],
     "image_prompt": "Soft grey circles drifting above a calm, low horizon.",
 }
+STORY_ANSWER: dict[str, Any] = {
+    "central_stressor": "Public Performance Anxiety",
+    "factors": [
+        {"factor": "Fear Of Judgment", "insight": "Being watched feels like being weighed."},
+        {"factor": "High Stakes", "insight": "One evening seems to decide everything."},
+        {"factor": "Perfectionism", "insight": "Anything short of flawless feels like failure."},
+    ],
+    "language": "en",
+}

@@ -23,6 +23,7 @@ from app.main import create_app
 from tests.conftest import UserFactory, _client_for
 from tests.fakes.fixtures import make_gemini_provider
 from tests.fakes.gemini import FakeGemini
+from tests.helpers.db_activity import busy_connections
 from tests.helpers.waiting import eventually
 from tests.intake.conftest import Intake, first_option
 
@@ -53,20 +54,6 @@ async def small_pool_app(
         fake_gemini.release()
         await provider.aclose()
         await database.dispose()
-
-
-async def busy_connections(pg_url: str) -> int:
-    """The app's connections that are checked out doing something: running a statement or
-    inside a transaction (an idle pooled connection is neither)."""
-    conn = await asyncpg.connect(libpq_url(pg_url))
-    try:
-        count: int = await conn.fetchval(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE application_name = 'emotionviz' AND state <> 'idle'"
-        )
-        return count
-    finally:
-        await conn.close()
 
 
 async def _reader(client: httpx.AsyncClient, users: UserFactory) -> dict[str, str]:

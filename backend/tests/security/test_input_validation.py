@@ -23,6 +23,7 @@ OVERSIZED = 100_000  # far past every field limit, well under the 1 MiB body lim
 def _valid_bodies(entry_id: uuid.UUID) -> dict[tuple[str, str], dict[str, Any]]:
     """One valid body per route; each test breaks exactly one field of it."""
     entry = {"situation": "A day", "emotions": ["joy"], "intensity": 0.5, "notes": "n"}
+    feeling = {"feeling_category": "good", "selected_emotions": ["chill"]}
     return {
         ("POST", f"{API}/auth/register"): {
             "email": f"valid-{uuid.uuid4().hex[:8]}@example.com",
@@ -44,6 +45,11 @@ def _valid_bodies(entry_id: uuid.UUID) -> dict[tuple[str, str], dict[str, Any]]:
             "intensity": 0.5,
         },
         ("POST", f"{API}/visualizations"): {"entry_id": str(uuid.uuid4()), "style": "abstract"},
+        ("POST", f"{API}/visualizations/feeling"): feeling,
+        ("POST", f"{API}/visualizations/story"): {
+            **feeling,
+            "story_text": "My manager moved the deadline up by a whole week and I had plans.",
+        },
     }
 
 

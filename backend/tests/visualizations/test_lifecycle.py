@@ -78,8 +78,10 @@ async def test_completed_visualization_has_signed_images_palette_and_analysis(
     assert body["summary"].startswith("About: My flight")
     assert body["insights"] == ["It matters to you.", "It will pass."]
     # Taken from the pixels, not from the analysis' suggestion.
-    assert set(body["visual_elements"]["color_palette"][:2]) == {_hex(c) for c in BLOCK_COLOURS}
-    assert body["visual_elements"]["shape"] == "circles, soft waves"
+    palette, shape = body["visual_elements"]
+    assert palette["type"] == "color_palette"
+    assert set(palette["values"][:2]) == {_hex(c) for c in BLOCK_COLOURS}
+    assert shape == {"type": "shape", "description": "circles, soft waves"}
 
     # Stored analysis and image metadata, without any image bytes.
     assert row.gemini_analysis is not None

@@ -59,7 +59,9 @@ async def test_in_process_worker_completes_a_job_with_the_local_provider(
                 headers=committed_users.headers(user),
             )
         ).json()["data"]
-        palette = body["visual_elements"]["color_palette"]
+        elements = {element["type"]: element for element in body["visual_elements"]}
+        palette = elements["color_palette"]["values"]
+        assert elements["shape"]["description"]
         assert len(palette) >= 2
         assert all(HEX.match(colour) for colour in palette)
         image = await client.get(body["image_url"])

@@ -1,8 +1,9 @@
-"""What Swift's JSONDecoder would accept, for the shapes the iOS app declares (SPEC §4.10).
+"""What Swift's JSONDecoder would accept, for the shapes the iOS app declares.
 
-A shape maps each key to "String", "Int", "Double", "Bool", "[String]", a nested shape, or any of
-those with a trailing "?" (optional: missing or null). Extra keys are ignored, as Decodable does.
-Swift is strict: a number in a string, a bool for an Int, or a null for a non-optional all fail.
+A shape maps each key to "String", "Int", "Double", "Bool", "[String]", a nested shape, a list
+holding one shape (an array of those objects), or a scalar with a trailing "?" (optional: missing
+or null). Extra keys are ignored, as Decodable does. Swift is strict: a number in a string, a bool
+for an Int, a fraction for an Int, or a null for a non-optional all fail.
 """
 
 from __future__ import annotations
@@ -59,6 +60,11 @@ def assert_swift_decodes(value: Any, shape: Shape, path: str = "$") -> None:
             continue
         if isinstance(swift_type, dict):
             assert_swift_decodes(value[key], swift_type, where)
+        elif isinstance(swift_type, list):
+            items = value[key]
+            assert isinstance(items, list), f"{where}: Swift expects an array, got {items!r}"
+            for i, item in enumerate(items):
+                assert_swift_decodes(item, swift_type[0], f"{where}[{i}]")
         else:
             _decode_scalar(value[key], swift_type.rstrip("?"), where)
 
@@ -68,3 +74,30 @@ def assert_iso8601_with_zone(value: Any) -> datetime:
     parsed = datetime.fromisoformat(value)
     assert parsed.tzinfo is not None, f"{value} has no time zone"
     return parsed
+
+
+# The drawing screen's answers (the app's `DrawingResponse` and `StoryResponse`).
+DRAWING: Shape = {
+    "image_data": "String",
+    "image_format": "String",
+    "image_size": {"width": "Int", "height": "Int"},
+    "prompt_used": "String",
+    "dominant_colors": "[String]",
+    "generation_time_ms": "Int",
+}
+STORY_DRAWING: Shape = {
+    **DRAWING,
+    "story_analysis": {
+        "central_stressor": "String",
+        "factors": [{"factor": "String", "insight": "String"}],
+        "language": "String",
+    },
+}
+
+
+def drawing_response(data: Shape) -> Shape:
+    return {
+        "success": "Bool",
+        "data": data,
+        "meta": {"timestamp": "String", "api_version": "String?"},
+    }
