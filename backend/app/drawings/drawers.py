@@ -14,11 +14,10 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from app.ai.capacity import AICapacity
 from app.ai.drawing import seed_for
-from app.ai.gemini import GeminiProvider
 from app.ai.protocol import AIProvider, ProviderName
 from app.ai.telemetry import AICallKind, track_call
 from app.catalog.feelings import FeelingProfile
@@ -29,6 +28,10 @@ from app.drawings.offline.story_art import BACKGROUND, paint_story
 from app.drawings.offline.story_bank import analyse_story
 from app.drawings.pictures import Picture
 from app.drawings.story_analysis import StoryAnalysis
+
+if TYPE_CHECKING:
+    # google-genai (and aiohttp with it) is ~45 MB a process: only imported when Gemini is used.
+    from app.ai.gemini import GeminiProvider
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +157,9 @@ class GeminiDrawer:
 
 
 def drawer_for(provider: AIProvider, slots_dir: Path | None = None) -> Drawer:
-    if isinstance(provider, GeminiProvider):
+    if provider.name == "gemini":
+        from app.ai.gemini import GeminiProvider
+
+        assert isinstance(provider, GeminiProvider)
         return GeminiDrawer(provider)
     return OfflineDrawer(provider.capacity, slots_dir)

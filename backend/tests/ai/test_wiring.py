@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
@@ -9,7 +12,7 @@ from asgi_lifespan import LifespanManager
 from app.ai.factory import build_provider
 from app.ai.gemini import GeminiProvider
 from app.ai.local import LocalProvider
-from app.core.config import Settings
+from app.core.config import BACKEND_DIR, Settings
 from app.core.db import Database
 from app.core.errors import AITextError
 from app.main import create_app
@@ -77,3 +80,13 @@ async def test_the_app_builds_and_closes_its_own_provider(
     async with LifespanManager(app):
         assert isinstance(app.state.ai_provider, LocalProvider)
     assert closed == [True]
+
+
+def test_the_offline_server_never_loads_the_gemini_sdk() -> None:
+    """google-genai (with aiohttp) is ~45 MB a worker: only a Gemini-backed process pays it."""
+    code = (
+        "import sys, app.main\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith(('google.genai', 'aiohttp')))\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=BACKEND_DIR, check=True, timeout=120)
