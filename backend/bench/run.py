@@ -22,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -62,6 +64,44 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 120) ->
             pass
         time.sleep(0.3)
     raise SystemExit(f"{url} did not come up")
+
+
+# Request limits out of the way: the benchmarks measure the service, not the limiter.
+LIMITS_OFF = {
+    "RATE_LIMIT_PER_MINUTE": "100000000",
+    "RATE_LIMIT_PER_HOUR": "100000000",
+    "RATE_LIMIT_AUTH_PER_MINUTE": "100000000",
+    "RATE_LIMIT_LOGIN_FAILURES_PER_HOUR": "100000000",
+}
+
+
+def serve(env: dict[str, str], port: int, workers: int, log: IO[bytes]) -> subprocess.Popen[bytes]:
+    """`emotionviz serve --workers N`, as a user would start it."""
+    return subprocess.Popen(
+        [str(BIN / "emotionviz"), "serve", "--port", str(port), "--workers", str(workers)],
+        cwd=BACKEND,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+@contextmanager
+def serving(
+    env: dict[str, str], port: int, workers: int, data_dir: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`serve` for the length of a benchmark; its data is removed after a clean run, kept (and
+    named) after a failed one."""
+    server = serve(env, port, workers, (data_dir / "serve.out").open("wb"))
+    try:
+        yield server
+    except BaseException:
+        print(f"the server's output and data are kept in {data_dir}", file=sys.stderr)
+        raise
+    finally:
+        stop(server)
+    # The database and logs of a finished run are of no use after it (~50 MB a run).
+    shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def worker_rss_mb(proc: subprocess.Popen[bytes]) -> list[float]:
@@ -214,22 +254,13 @@ def main() -> None:
     env = {
         **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "GEMINI_API_KEY"}},
         "DATA_DIR": str(data_dir),
-        "RATE_LIMIT_PER_MINUTE": "100000000",
-        "RATE_LIMIT_PER_HOUR": "100000000",
-        "RATE_LIMIT_AUTH_PER_MINUTE": "100000000",
-        "RATE_LIMIT_LOGIN_FAILURES_PER_HOUR": "100000000",
+        **LIMITS_OFF,
     }
     port, floor_port, fastapi_port = free_port(), free_port(), free_port()
     base, floor_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{floor_port}"
     fastapi_base = f"http://127.0.0.1:{fastapi_port}"
     log = (data_dir / "serve.out").open("wb")
-    server = subprocess.Popen(
-        [str(BIN / "emotionviz"), "serve", "--port", str(port), "--workers", str(args.workers)],
-        cwd=BACKEND,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    server = serve(env, port, args.workers, log)
     floor: subprocess.Popen[bytes] | None = None
     fastapi_floor: subprocess.Popen[bytes] | None = None
     project: dict[str, wrk.WrkResult] = {}

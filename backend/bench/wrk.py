@@ -53,7 +53,7 @@ def parse(output: str) -> WrkResult:
 def run(
     url: str,
     *,
-    token: str,
+    token: str | None,
     connections: int,
     duration: int,
     threads: int = 2,
@@ -67,9 +67,9 @@ def run(
         "--latency",
         "--timeout",
         "5s",
-        "-H",
-        f"Authorization: Bearer {token}",
     ]
+    if token is not None:
+        args += ["-H", f"Authorization: Bearer {token}"]
     with tempfile.TemporaryDirectory() as tmp:
         if post_body is not None:
             script = Path(tmp) / "post.lua"
