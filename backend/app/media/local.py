@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -117,6 +116,11 @@ def _delete_files(paths: list[Path]) -> None:
     for path in paths:
         path.unlink(missing_ok=True)
     for folder in {path.parent for path in paths}:
-        # A folder left holding nothing but a crashed write's temp file goes too.
-        if folder.is_dir() and all(p.name.startswith(_TEMP_PREFIX) for p in folder.iterdir()):
-            shutil.rmtree(folder)
+        if not folder.is_dir():
+            continue
+        # A write killed before its rename leaves its temp file behind; whoever deletes in the
+        # folder next (a finished job pruning the other formats, or the deletion) clears it.
+        for leftover in folder.glob(f"{_TEMP_PREFIX}*"):
+            leftover.unlink(missing_ok=True)
+        if not any(folder.iterdir()):
+            folder.rmdir()

@@ -22,6 +22,8 @@ async def test_put_replaces_atomically_and_deleting_other_formats_leaves_one_ima
     await store.put(new, b"first")
     await store.put(new, b"second")
     await store.put(thumbnail, b"thumb")
+    # A write killed before its rename (a worker SIGKILLed mid-job) left this behind.
+    (tmp_path / new).with_name(".tmp-killed01").write_bytes(b"half")
 
     await store.delete(visualization_keys(visualization_id) - {new, thumbnail})
 
