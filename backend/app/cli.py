@@ -232,16 +232,22 @@ def restore(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Archive to read.")],
 ) -> None:
     """Replace the database (and, with the local store, the pictures) with those in FILE."""
-    from app.core.backup import restore_backup
+    from app.core.backup import BackupRefused, inspect_backup, restore_backup
     from app.core.migrate import upgrade
 
     settings = get_settings()
     _prepare(settings)
     media_dir = None if settings.media_storage_url else settings.media_path
-    with database(settings, migrate=False) as settings:
-        assert settings.database_url is not None
-        manifest = restore_backup(settings.database_url.get_secret_value(), media_dir, file)
-        upgrade()
+    try:
+        # Checked before the database is even started; restore_backup checks again what it reads.
+        inspect_backup(file)
+        with database(settings, migrate=False) as settings:
+            assert settings.database_url is not None
+            manifest = restore_backup(settings.database_url.get_secret_value(), media_dir, file)
+            upgrade()
+    except BackupRefused as exc:
+        typer.echo(f"restore refused: {exc}", err=True)
+        raise typer.Exit(2) from None
     typer.echo(f"restored {file} (taken {manifest['created_at']})")
     archived = int(str(manifest.get("media_files", 0)))
     if media_dir is None:
