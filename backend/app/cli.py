@@ -16,7 +16,7 @@ import typer
 from app.core import serving
 from app.core.config import BACKEND_DIR, Settings, get_settings
 from app.core.db import libpq_url
-from app.core.embedded_pg import EmbeddedPostgres, bin_path
+from app.core.embedded_pg import SUPERUSER, EmbeddedPostgres, bin_path
 from app.core.logging import configure_logging
 
 cli = typer.Typer(help="EmotionVisualizer backend.", no_args_is_help=True, add_completion=False)
@@ -40,6 +40,15 @@ def database(settings: Settings, *, migrate: bool = True) -> Iterator[Settings]:
     if settings.uses_embedded_database:
         embedded = EmbeddedPostgres(settings.embedded_pgdata, settings.embedded_postgres_port)
         os.environ["DATABASE_URL"] = embedded.start()
+        if embedded.port:
+            log.info(
+                "embedded postgres also listens on TCP",
+                extra={
+                    "address": f"127.0.0.1:{embedded.port}",
+                    "user": SUPERUSER,
+                    "password_file": str(embedded.password_file),
+                },
+            )
         get_settings.cache_clear()
         settings = get_settings()
     try:
