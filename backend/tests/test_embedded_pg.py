@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,8 +12,6 @@ import pytest
 
 from app.core.embedded_pg import PG_HBA, SUPERUSER, EmbeddedPostgres
 from tests.test_cli_serve import _free_port
-
-pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(autouse=True)
@@ -55,6 +54,7 @@ def stop_after(tmp_path: Path) -> Iterator[Path]:
     EmbeddedPostgres(pgdata).stop()
 
 
+@pytest.mark.slow
 def test_over_tcp_the_embedded_server_needs_its_generated_password_and_the_socket_does_not(
     stop_after: Path,
 ) -> None:
@@ -77,6 +77,7 @@ def test_over_tcp_the_embedded_server_needs_its_generated_password_and_the_socke
     _assert_tcp_needs_the_password(server)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("running", [True, False], ids=["running", "stopped"])
 def test_a_cluster_that_trusted_tcp_is_upgraded_in_place_on_the_next_start(
     stop_after: Path, running: bool
@@ -101,3 +102,20 @@ def test_a_cluster_that_trusted_tcp_is_upgraded_in_place_on_the_next_start(
     assert server.owned is not running  # a running server is attached to, not restarted
     assert (stop_after / "pg_hba.conf").read_text() == PG_HBA
     _assert_tcp_needs_the_password(server)
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o750])
+def test_a_socket_directory_in_the_temp_dir_that_others_can_enter_is_refused(
+    tmp_path: Path, mode: int
+) -> None:
+    # A data directory this deep puts the socket under the shared temp directory instead.
+    server = EmbeddedPostgres(tmp_path / ("deep" * 20) / "pg")
+    assert server.socket_dir.parent == Path(tempfile.gettempdir())
+    server.socket_dir.mkdir()  # as someone else could have, before the first start
+    server.socket_dir.chmod(mode)
+    try:
+        with pytest.raises(RuntimeError, match="not a directory private to this user"):
+            server.start()
+    finally:
+        server.socket_dir.rmdir()
+    assert not (server.pgdata / "PG_VERSION").exists()

@@ -23,6 +23,7 @@ import os
 import pwd
 import secrets
 import shutil
+import stat
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -161,9 +162,13 @@ class EmbeddedPostgres:
         self.pgdata.mkdir(mode=0o700, exist_ok=True)
         sock = self.socket_dir
         sock.mkdir(mode=0o700, exist_ok=True)
-        if self._run_as is None:
+        account = _ensure_system_user() if self._run_as is not None else None
+        if sock != self.pgdata:
+            # Under the shared temp directory its name is predictable: someone else may have
+            # made it first, and could then connect as the superuser through the trusted socket.
+            _require_private(sock, {os.geteuid()} | ({account.pw_uid} if account else set()))
+        if account is None:
             return
-        account = _ensure_system_user()
         # The unprivileged account must traverse to its data and read the binaries.
         for path in {self.pgdata, sock, _install_dir()}:
             _allow_traversal(path)
@@ -324,6 +329,17 @@ def _ensure_system_user() -> pwd.struct_passwd:
             capture_output=True,
         )
         return pwd.getpwnam(SYSTEM_USER)
+
+
+def _require_private(directory: Path, owners: set[int]) -> None:
+    info = directory.lstat()
+    if stat.S_ISDIR(info.st_mode) and info.st_uid in owners and not info.st_mode & 0o077:
+        return
+    raise RuntimeError(
+        f"{directory}, the embedded PostgreSQL's socket directory, is not a directory private to "
+        "this user; connections through it are trusted without a password, so it is not used. "
+        "Remove it and start again."
+    )
 
 
 def _allow_traversal(path: Path) -> None:
