@@ -16,7 +16,7 @@ import typer
 from app.core import serving
 from app.core.config import BACKEND_DIR, Settings, get_settings
 from app.core.db import libpq_url
-from app.core.embedded_pg import EmbeddedPostgres, bin_path
+from app.core.embedded_pg import SUPERUSER, EmbeddedPostgres, bin_path
 from app.core.logging import configure_logging
 
 cli = typer.Typer(help="EmotionVisualizer backend.", no_args_is_help=True, add_completion=False)
@@ -40,6 +40,15 @@ def database(settings: Settings, *, migrate: bool = True) -> Iterator[Settings]:
     if settings.uses_embedded_database:
         embedded = EmbeddedPostgres(settings.embedded_pgdata, settings.embedded_postgres_port)
         os.environ["DATABASE_URL"] = embedded.start()
+        if embedded.port:
+            log.info(
+                "embedded postgres also listens on TCP",
+                extra={
+                    "address": f"127.0.0.1:{embedded.port}",
+                    "user": SUPERUSER,
+                    "password_file": str(embedded.password_file),
+                },
+            )
         get_settings.cache_clear()
         settings = get_settings()
     try:
@@ -232,16 +241,22 @@ def restore(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Archive to read.")],
 ) -> None:
     """Replace the database (and, with the local store, the pictures) with those in FILE."""
-    from app.core.backup import restore_backup
+    from app.core.backup import BackupRefused, inspect_backup, restore_backup
     from app.core.migrate import upgrade
 
     settings = get_settings()
     _prepare(settings)
     media_dir = None if settings.media_storage_url else settings.media_path
-    with database(settings, migrate=False) as settings:
-        assert settings.database_url is not None
-        manifest = restore_backup(settings.database_url.get_secret_value(), media_dir, file)
-        upgrade()
+    try:
+        # Checked before the database is even started; restore_backup checks again what it reads.
+        inspect_backup(file)
+        with database(settings, migrate=False) as settings:
+            assert settings.database_url is not None
+            manifest = restore_backup(settings.database_url.get_secret_value(), media_dir, file)
+            upgrade()
+    except BackupRefused as exc:
+        typer.echo(f"restore refused: {exc}", err=True)
+        raise typer.Exit(2) from None
     typer.echo(f"restored {file} (taken {manifest['created_at']})")
     archived = int(str(manifest.get("media_files", 0)))
     if media_dir is None:

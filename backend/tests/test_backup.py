@@ -6,6 +6,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import tarfile
 import uuid
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from app.core.backup import create_backup, restore_backup
 from app.core.db import libpq_url
 from app.core.embedded_pg import EmbeddedPostgres
+from app.media.keys import picture_keys
 
 pytestmark = pytest.mark.slow
 
@@ -52,13 +54,21 @@ async def _run(url: str, sql: str) -> asyncpg.Record | None:
         await conn.close()
 
 
-def _cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _cli(
+    data_dir: Path, *args: str, code: int = 0, umask: int = -1
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TEST_DATABASE_URL"}}
     env["DATA_DIR"] = str(data_dir)
     result = subprocess.run(
-        [EMOTIONVIZ, *args], env=env, capture_output=True, text=True, check=False, timeout=180
+        [EMOTIONVIZ, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=180,
+        umask=umask,
     )
-    assert result.returncode == 0, result.stderr[-3000:] + result.stdout[-3000:]
+    assert result.returncode == code, result.stderr[-3000:] + result.stdout[-3000:]
     return result
 
 
@@ -71,14 +81,24 @@ def test_backup_restores_into_a_fresh_data_dir_with_every_row_and_image(tmp_path
         asyncio.run(_run(server.libpq_url(), SEED_SQL))
     finally:
         server.stop()
-    image = source / "media" / "ab" / "cd.png"
+    image_key, thumbnail_key = picture_keys(uuid.uuid4(), "png")
+    image = source / "media" / image_key
     image.parent.mkdir(parents=True)
     image.write_bytes(b"\x89PNG fake image bytes")
-    (source / "media" / "ab" / "cd_thumb.png").write_bytes(b"thumb")
+    (source / "media" / thumbnail_key).write_bytes(b"thumb")
+    # A crashed write's temp file is no picture: left out, so the archive restores.
+    (image.parent / ".tmp-crashed").write_bytes(b"half")
 
     archive = tmp_path / "backup.tar"
-    out = _cli(source, "backup", str(archive))
+    # umask 0: the archive's privacy must not depend on the caller's umask.
+    out = _cli(source, "backup", str(archive), umask=0)
     assert "2 media files" in out.stdout
+    assert archive.stat().st_mode & 0o777 == 0o600
+    assert not archive.with_name(archive.name + ".partial").exists()
+    with tarfile.open(archive) as tar:
+        assert sorted(tar.getnames()) == sorted(
+            ["manifest.json", "database.dump", f"media/{image_key}", f"media/{thumbnail_key}"]
+        )
     _cli(fresh, "restore", str(archive))
 
     restored = EmbeddedPostgres(fresh / "pg-embedded")
@@ -89,8 +109,8 @@ def test_backup_restores_into_a_fresh_data_dir_with_every_row_and_image(tmp_path
         restored.stop()
     assert counts is not None
     assert tuple(counts) == (1, 1, 1, 1)
-    assert (fresh / "media" / "ab" / "cd.png").read_bytes() == b"\x89PNG fake image bytes"
-    assert (fresh / "media" / "ab" / "cd_thumb.png").read_bytes() == b"thumb"
+    assert (fresh / "media" / image_key).read_bytes() == b"\x89PNG fake image bytes"
+    assert (fresh / "media" / thumbnail_key).read_bytes() == b"thumb"
 
 
 def test_backup_and_restore_work_against_an_external_server(pg_url: str, tmp_path: Path) -> None:
@@ -108,16 +128,22 @@ def test_backup_and_restore_work_against_an_external_server(pg_url: str, tmp_pat
         upgrade(urls[0])
         asyncio.run(_run(libpq_url(urls[0]), SEED_SQL))
         media = tmp_path / "media"
-        (media / "ab").mkdir(parents=True)
-        (media / "ab" / "cd.png").write_bytes(b"img")
-        manifest = create_backup(urls[0], media, tmp_path / "b.tar")
+        key, _ = picture_keys(uuid.uuid4(), "webp")
+        (media / key).parent.mkdir(parents=True)
+        (media / key).write_bytes(b"img")
+        # A file already at the target, readable by all, is replaced by a private one.
+        target = tmp_path / "b.tar"
+        target.write_bytes(b"an older backup")
+        target.chmod(0o644)
+        manifest = create_backup(urls[0], media, target)
         assert manifest["media_files"] == 1
+        assert target.stat().st_mode & 0o777 == 0o600
         restored_media = tmp_path / "restored-media"
-        restore_backup(urls[1], restored_media, tmp_path / "b.tar")
+        restore_backup(urls[1], restored_media, target)
         counts = asyncio.run(_run(libpq_url(urls[1]), COUNT_SQL))
         assert counts is not None
         assert tuple(counts) == (1, 1, 1, 1)
-        assert (restored_media / "ab" / "cd.png").read_bytes() == b"img"
+        assert (restored_media / key).read_bytes() == b"img"
     finally:
         for name in names:
             asyncio.run(_run(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

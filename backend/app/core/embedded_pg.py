@@ -2,18 +2,28 @@
 
 The server listens on a unix socket inside its data directory (and on 127.0.0.1 only when
 EMBEDDED_POSTGRES_PORT asks for it), so it never collides with another PostgreSQL on the machine.
+
+The socket's directory is private (0700, the server's account), so connections there are trusted:
+that is how `serve`, the tests and `emotionviz psql` connect, with no password to manage. TCP is
+reachable by every local user, so it needs the superuser's password: generated once and kept
+beside the cluster (`<pgdata>-password`, mode 0600). `start` writes pg_hba.conf on every run, so
+a cluster created before TCP needed a password is brought up to date without a re-init.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import fcntl
 import hashlib
+import hmac
 import importlib.util
 import logging
 import os
 import pwd
+import secrets
 import shutil
+import stat
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -26,6 +36,18 @@ DATABASE = "emotionviz"
 # PostgreSQL refuses to run as root; under root we run it as this unprivileged account.
 SYSTEM_USER = "embedded_postgres"
 _SOCKET_NAME_LIMIT = 100  # sun_path is 108 bytes on Linux; keep a margin
+# Trust on the socket (its directory is private), the password over TCP. "all" does not match
+# replication connections, hence their own lines.
+PG_HBA = """\
+# Written by emotionviz on every start of the embedded server: edits here are replaced.
+# TYPE  DATABASE     USER  ADDRESS        METHOD
+local   all          all                  trust
+host    all          all   127.0.0.1/32   scram-sha-256
+host    all          all   ::1/128        scram-sha-256
+local   replication  all                  trust
+host    replication  all   127.0.0.1/32   scram-sha-256
+host    replication  all   ::1/128        scram-sha-256
+"""
 
 
 def _install_dir() -> Path:
@@ -61,6 +83,19 @@ class EmbeddedPostgres:
     def socket_port(self) -> int:
         return self.port or 5432
 
+    @property
+    def password_file(self) -> Path:
+        # Beside the cluster, not in it: under root the cluster belongs to the server's own
+        # account, and this file to whoever runs emotionviz only.
+        return self.pgdata.with_name(self.pgdata.name + "-password")
+
+    def tcp_url(self, database: str = DATABASE) -> str | None:
+        """The libpq URL over TCP, password included (None without a port): keep it private."""
+        if not self.port:
+            return None
+        password = self.password_file.read_text().strip()
+        return f"postgresql://{SUPERUSER}:{password}@127.0.0.1:{self.port}/{database}"
+
     def url(self, database: str = DATABASE) -> str:
         return f"postgresql+asyncpg://{SUPERUSER}@/{database}?host={self.socket_dir}&port={self.socket_port}"
 
@@ -77,12 +112,19 @@ class EmbeddedPostgres:
             self._prepare_permissions()
             if not (self.pgdata / "PG_VERSION").exists():
                 self._initdb()
+            hba_changed = self._write_hba()
             if self.is_running():
                 log.info("embedded postgres already running", extra={"pgdata": str(self.pgdata)})
+                if hba_changed:
+                    # Started by an older version that trusted TCP: refuse that from now on.
+                    self._run([str(bin_path("pg_ctl")), "-D", str(self.pgdata), "reload"])
             else:
                 self._pg_ctl_start()
                 self.owned = True
             self._ensure_database()
+            if self.port:
+                # Until this runs TCP refuses everyone (no password is set): it fails closed.
+                self._set_password()
         return self.url()
 
     def stop(self) -> None:
@@ -120,9 +162,13 @@ class EmbeddedPostgres:
         self.pgdata.mkdir(mode=0o700, exist_ok=True)
         sock = self.socket_dir
         sock.mkdir(mode=0o700, exist_ok=True)
-        if self._run_as is None:
+        account = _ensure_system_user() if self._run_as is not None else None
+        if sock != self.pgdata:
+            # Under the shared temp directory its name is predictable: someone else may have
+            # made it first, and could then connect as the superuser through the trusted socket.
+            _require_private(sock, {os.geteuid()} | ({account.pw_uid} if account else set()))
+        if account is None:
             return
-        account = _ensure_system_user()
         # The unprivileged account must traverse to its data and read the binaries.
         for path in {self.pgdata, sock, _install_dir()}:
             _allow_traversal(path)
@@ -145,6 +191,53 @@ class EmbeddedPostgres:
             ]
         )
 
+    def _write_hba(self) -> bool:
+        """Put PG_HBA in place; True when the file changed."""
+        hba = self.pgdata / "pg_hba.conf"
+        if hba.read_text() == PG_HBA:
+            return False
+        owner = self.pgdata.stat()
+        staged = hba.with_name("pg_hba.conf.emotionviz")
+        staged.write_text(PG_HBA)
+        staged.chmod(0o600)
+        # The server reads it as its own account (root writes it for that account).
+        os.chown(staged, owner.st_uid, owner.st_gid)
+        os.replace(staged, hba)
+        log.info("embedded postgres: pg_hba.conf written", extra={"pgdata": str(self.pgdata)})
+        return True
+
+    def _password(self) -> str:
+        """The superuser's password for TCP, generated on first use (mode 0600 from creation)."""
+        path = self.password_file
+        if path.exists() and (existing := path.read_text().strip()):
+            if path.stat().st_mode & 0o077:
+                path.chmod(0o600)
+            return existing
+        path.unlink(missing_ok=True)  # empty: a start that crashed while writing it
+        password = secrets.token_urlsafe(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(password + "\n")
+        log.info("embedded postgres: generated a TCP password", extra={"path": str(path)})
+        return password
+
+    def _set_password(self) -> None:
+        """Give the superuser the password file's password (again: the file is the truth)."""
+        verifier = scram_sha_256_verifier(self._password())
+        # On stdin, not argv: nothing derived from the password shows in `ps`.
+        result = subprocess.run(  # noqa: S603
+            [*self._psql(), "-v", "ON_ERROR_STOP=1"],
+            input=f"ALTER ROLE \"{SUPERUSER}\" PASSWORD '{verifier}'",
+            capture_output=True,
+            text=True,
+            check=False,
+            user=self._run_as,
+            cwd=tempfile.gettempdir(),
+        )
+        if result.returncode != 0:
+            detail = (result.stderr or result.stdout).replace(verifier, "<verifier>").strip()
+            raise RuntimeError(f"setting the embedded superuser's password failed: {detail}")
+
     def _pg_ctl_start(self) -> None:
         listen = f"-h 127.0.0.1 -p {self.port}" if self.port else f"-h '' -p {self.socket_port}"
         options = f"{listen} -k {self.socket_dir} -c max_connections=200 -c fsync=on"
@@ -165,8 +258,9 @@ class EmbeddedPostgres:
             ]
         )
 
-    def _ensure_database(self) -> None:
-        psql = [
+    def _psql(self) -> list[str]:
+        """psql on the `postgres` database over the socket."""
+        return [
             str(bin_path("psql")),
             "-X",
             "-q",
@@ -178,8 +272,10 @@ class EmbeddedPostgres:
             SUPERUSER,
             "-d",
             "postgres",
-            "-tAc",
         ]
+
+    def _ensure_database(self) -> None:
+        psql = [*self._psql(), "-tAc"]
         query = f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"  # noqa: S608 (constant)
         exists = self._run([*psql, query])
         if exists.strip() != "1":
@@ -205,6 +301,24 @@ class EmbeddedPostgres:
         return result.stdout
 
 
+def scram_sha_256_verifier(password: str, iterations: int = 4096) -> str:
+    """The SCRAM-SHA-256 secret PostgreSQL stores for `password` (RFC 5803's format).
+
+    Computed here, as psql's `\\password` does, so the password itself never reaches the server
+    (or its log, should statement logging be on). SASLprep leaves ASCII passwords as they are.
+    """
+    salt = secrets.token_bytes(16)
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
+    client_key = hmac.digest(salted, b"Client Key", "sha256")
+    server_key = hmac.digest(salted, b"Server Key", "sha256")
+    stored_key = hashlib.sha256(client_key).digest()
+
+    def b64(raw: bytes) -> str:
+        return base64.b64encode(raw).decode()
+
+    return f"SCRAM-SHA-256${iterations}:{b64(salt)}${b64(stored_key)}:{b64(server_key)}"
+
+
 def _ensure_system_user() -> pwd.struct_passwd:
     try:
         return pwd.getpwnam(SYSTEM_USER)
@@ -215,6 +329,17 @@ def _ensure_system_user() -> pwd.struct_passwd:
             capture_output=True,
         )
         return pwd.getpwnam(SYSTEM_USER)
+
+
+def _require_private(directory: Path, owners: set[int]) -> None:
+    info = directory.lstat()
+    if stat.S_ISDIR(info.st_mode) and info.st_uid in owners and not info.st_mode & 0o077:
+        return
+    raise RuntimeError(
+        f"{directory}, the embedded PostgreSQL's socket directory, is not a directory private to "
+        "this user; connections through it are trusted without a password, so it is not used. "
+        "Remove it and start again."
+    )
 
 
 def _allow_traversal(path: Path) -> None:
