@@ -80,7 +80,9 @@ class GeminiProvider:
             )
             for kind in ("text", "image")
         }
-        self._last_call_failed: dict[str, bool] = {"text": False, "image": False}
+        # The last call's failure per kind (None once a call succeeds), for operators: readiness
+        # and problems() report it, clients only ever get a generic message.
+        self._last_failure: dict[str, str | None] = {"text": None, "image": None}
         base_url = settings.gemini_base_url or DEFAULT_BASE_URL
         image_key_setting = (
             "NANOBANANA_API_KEY" if settings.nanobanana_api_key else "GEMINI_API_KEY"
@@ -200,7 +202,7 @@ class GeminiProvider:
             except AnswerProblem as problem:
                 # Gemini answered, so it is up; the answer itself was unusable.
                 breaker.record_success()
-                self._last_call_failed[kind] = False
+                self._last_failure[kind] = None
                 tracker.outcome = problem.outcome
                 raise error_type(
                     problem.message, retryable=problem.retryable, outcome=problem.outcome
@@ -213,13 +215,14 @@ class GeminiProvider:
             except Exception as exc:
                 failure = map_failure(exc, target, tracker.attempts)
                 tracker.outcome = failure.outcome
-                self._last_call_failed[kind] = True
+                self._last_failure[kind] = failure.message
                 if failure.service_failure:
                     breaker.record_failure()
                 else:
                     breaker.release_trial()
                 log.warning(
-                    "ai call failed",
+                    "ai call failed: %s",
+                    failure.message,
                     extra={"ai_kind": kind, "outcome": failure.outcome, "ai_model": target.model},
                 )
                 raise error_type(
@@ -229,7 +232,7 @@ class GeminiProvider:
                     outcome=failure.outcome,
                 ) from None
             breaker.record_success()
-            self._last_call_failed[kind] = False
+            self._last_failure[kind] = None
             return result
 
     def _json_config(
@@ -357,10 +360,15 @@ class GeminiProvider:
 
     def readiness(self) -> dict[str, AIStatus]:
         def status(kind: str) -> AIStatus:
-            failing = self._breakers[kind].state != "closed" or self._last_call_failed[kind]
+            failing = self._breakers[kind].state != "closed" or self._last_failure[kind]
             return "unhealthy" if failing else "healthy"
 
         return {"gemini_api": status("text"), "nanobanana_api": status("image")}
+
+    def problems(self) -> dict[str, str]:
+        """Why a service is unhealthy, for operators (model, setting to change, Gemini's words)."""
+        names = {"text": "gemini_api", "image": "nanobanana_api"}
+        return {names[kind]: message for kind, message in self._last_failure.items() if message}
 
     async def aclose(self) -> None:
         clients = {id(c): c for c in (self._text_client, self._image_client)}

@@ -205,5 +205,8 @@ class LocalProvider:
     def readiness(self) -> dict[str, AIStatus]:
         return {"gemini_api": "not_configured", "nanobanana_api": "not_configured"}
 
+    def problems(self) -> dict[str, str]:
+        return {}
+
     async def aclose(self) -> None:
         return None

@@ -17,3 +17,13 @@ def ai_readiness(state: State) -> dict[str, AIStatus]:
         return {"gemini_api": "not_configured", "nanobanana_api": "not_configured"}
     result: dict[str, AIStatus] = report()
     return result
+
+
+def ai_problems(state: State) -> dict[str, str]:
+    """Why each unhealthy AI service is so (the provider's last failure), for operators."""
+    provider = getattr(state, "ai_provider", None)
+    report = getattr(provider, "problems", None)
+    if report is None:
+        return {}
+    problems: dict[str, str] = report()
+    return problems

@@ -13,6 +13,11 @@ class AppError(Exception):
     status_code = 500
     default_message = "An unexpected error occurred."
 
+    @property
+    def public_message(self) -> str:
+        """What the client is told (the message itself, unless it is for operators only)."""
+        return self.message
+
     def __init__(
         self,
         message: str | None = None,
@@ -133,6 +138,27 @@ class AIProviderError(AppError):
         # What went wrong, as the AI call records name it (app.ai.telemetry): "blocked" for a
         # refusal, "timeout", "rate_limited", ...
         self.outcome = outcome
+
+    @property
+    def public_message(self) -> str:
+        return public_ai_message(self.outcome)
+
+
+# What a client is told of an AI failure, by its outcome: never the model, the setting to change
+# or the provider's own words, which go to the log and /health/ready.
+_PUBLIC_AI_MESSAGES = {
+    "blocked": "The AI's safety filters declined this request. Rephrasing it may help.",
+    "rate_limited": "The AI service is busy right now. Try again shortly.",
+    "capacity_exhausted": "The AI service is busy right now. Try again shortly.",
+    "timeout": "The AI service took too long to answer. Try again shortly.",
+    "invalid_answer": "The AI service gave an answer that could not be used. Try again.",
+    "no_image": "The image model returned no picture. Try again.",
+}
+_PUBLIC_AI_DEFAULT = "The AI service is unavailable right now. Try again shortly."
+
+
+def public_ai_message(outcome: str | None) -> str:
+    return _PUBLIC_AI_MESSAGES.get(outcome or "", _PUBLIC_AI_DEFAULT)
 
 
 class AICapacityExhausted(AIProviderError):

@@ -1,7 +1,8 @@
-"""Exception handlers that render every error in the envelope of SPEC §4.1."""
+"""Exception handlers that render every error in the API's envelope."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI
@@ -10,8 +11,11 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app.core.context import request_id_var
 from app.core.envelope import error_response
 from app.core.errors import STATUS_CODES, AppError
+
+log = logging.getLogger(__name__)
 
 _HTTP_MESSAGES = {
     404: "No route matches this path.",
@@ -40,7 +44,18 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 async def handle_app_error(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, AppError)
-    return error_response(exc.status_code, exc.code, exc.message, exc.details, exc.headers)
+    message = exc.public_message
+    if message != exc.message:
+        # The details are for operators: the log line carries them with the request id, and
+        # the client gets the id to quote.
+        log.warning(
+            "%s answered with a generic message: %s",
+            exc.code,
+            exc.message,
+            extra={"error_code": exc.code, "outcome": getattr(exc, "outcome", None)},
+        )
+        message = f"{message} (Reference: {request_id_var.get()})"
+    return error_response(exc.status_code, exc.code, message, exc.details, exc.headers)
 
 
 async def handle_validation_error(_: Request, exc: Exception) -> Response:

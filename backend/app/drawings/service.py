@@ -182,7 +182,7 @@ def _drawing_error(exc: BaseException, deadline: float) -> AppError | None:
         return ContentFiltered(
             "The picture could not be made for this content.",
             details={
-                "reason": exc.message,
+                "reason": exc.public_message,
                 "suggestion": "Try describing the situation in other words, or choose other "
                 "emotions.",
             },

@@ -8,11 +8,11 @@ from functools import partial
 from typing import Literal
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 from starlette.responses import JSONResponse
 
-from app.ai.readiness import AIStatus, ai_readiness
+from app.ai.readiness import AIStatus, ai_problems, ai_readiness
 from app.core.config import APP_VERSION
 from app.core.db import Database
 from app.core.envelope import utcnow_iso
@@ -41,6 +41,9 @@ class ReadyChecks(BaseModel):
 class Ready(BaseModel):
     status: Literal["ready", "not_ready"]
     checks: ReadyChecks
+    # For operators: why an AI service is unhealthy (the model, the setting to change, Gemini's
+    # own words). Clients of the API only ever get a generic message and a reference.
+    problems: dict[str, str] = Field(default_factory=dict)
     timestamp: str
 
 
@@ -72,6 +75,7 @@ async def ready(request: Request) -> Ready | JSONResponse:
     body = Ready(
         status="ready" if database == "healthy" else "not_ready",
         checks=ReadyChecks(database=database, **ai_readiness(request.app.state)),
+        problems=ai_problems(request.app.state),
         timestamp=utcnow_iso(),
     )
     if database == "unhealthy":

@@ -211,8 +211,14 @@ class Worker:
             log.warning("job lease lost; abandoning", extra={"job_id": str(job.id)})
         except AIProviderError as exc:
             outcome = self._failure_outcome(job, exc.retryable)
+            # The row (which the owner reads) gets the generic message; the details the log.
+            log.warning(
+                "job's AI call failed: %s",
+                exc.message,
+                extra={"job_id": str(job.id), "outcome": exc.outcome, "retryable": exc.retryable},
+            )
             await self._record_failure(
-                job, exc.message, exc.retryable, not_before=exc.retry_after_seconds
+                job, exc.public_message, exc.retryable, not_before=exc.retry_after_seconds
             )
         except PermanentJobError as exc:
             outcome = "failed"

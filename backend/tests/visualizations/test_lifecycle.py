@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from app.core.db import Database
-from app.core.errors import AIImageError
+from app.core.errors import AIImageError, public_ai_message
 from app.media.local import LocalMediaStore
 from app.models import PendingMediaDeletion
 from tests.conftest import UserFactory
@@ -148,7 +148,9 @@ async def test_refusal_fails_without_retry_and_post_requeues_it(
     user = await committed_users.create()
     headers = committed_users.headers(user)
     entry = await make_entry(user)
-    refusal = AIImageError("The image was blocked by safety filters.", retryable=False)
+    refusal = AIImageError(
+        "Nano Banana Pro refused (finish reason IMAGE_SAFETY).", retryable=False, outcome="blocked"
+    )
     provider = ScriptedProvider(script=[refusal])
     await start_worker(provider)
 
@@ -161,7 +163,8 @@ async def test_refusal_fails_without_retry_and_post_requeues_it(
     assert body.json()["data"] == {
         "id": visualization_id,
         "status": "failed",
-        "error_message": "The image was blocked by safety filters.",
+        # What the person is told: what happened, never the model or its own words.
+        "error_message": "The AI's safety filters declined this request. Rephrasing it may help.",
         "retry_allowed": True,
     }
 
@@ -201,7 +204,9 @@ async def test_retries_stop_at_max_attempts_with_the_last_error(
     row = await wait_for_status(committed_db, visualization_id)
     assert row.status == "failed"
     assert row.attempts == 3  # job_max_attempts
-    assert row.error_message == "Image generation is unavailable."
+    # The last failure's outcome, in the words a person is shown (the provider's are logged).
+    assert row.error_message == public_ai_message(None)
+    assert "Image generation" not in row.error_message
     assert len(provider.render_calls) == 3
 
 

@@ -91,6 +91,7 @@ async def test_gemini_path_refusal_fails_and_transient_error_is_retried(
         assert row.attempts == 1
         assert row.error_message
         assert "safety" in row.error_message.lower()
+        assert "IMAGE_SAFETY" not in row.error_message  # the provider's words stay in the log
 
         fake_gemini.script(
             text_reply(ANALYSIS_ANSWER),

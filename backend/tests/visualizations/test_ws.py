@@ -26,7 +26,7 @@ from websockets.exceptions import ConnectionClosed
 
 from app.core.config import BACKEND_DIR, Settings
 from app.core.db import Database
-from app.core.errors import AIImageError
+from app.core.errors import AIImageError, public_ai_message
 from app.models import User
 from tests.conftest import UserFactory
 from tests.helpers.waiting import eventually
@@ -115,7 +115,9 @@ async def test_failed_job_ends_with_a_failed_message(
 ) -> None:
     user = await committed_users.create()
     await start_worker(
-        ScriptedProvider(script=[AIImageError("Blocked by safety filters.")], render_delay=0.2)
+        ScriptedProvider(
+            script=[AIImageError("Blocked: IMAGE_SAFETY.", outcome="blocked")], render_delay=0.2
+        )
     )
     visualization_id = await _queue(live_server, committed_users, user, make_entry)
     async with connect(
@@ -126,7 +128,7 @@ async def test_failed_job_ends_with_a_failed_message(
         "type": "failed",
         "data": {
             "visualization_id": visualization_id,
-            "error_message": "Blocked by safety filters.",
+            "error_message": public_ai_message("blocked"),
             "retry_allowed": True,
         },
     }
