@@ -39,6 +39,7 @@ from app.ai.resilience import CircuitBreaker, RetryPolicy, call_with_retries
 from app.ai.telemetry import AICallKind, track_call
 from app.core.config import Settings
 from app.core.errors import AICapacityExhausted, AIImageError, AIProviderError, AITextError
+from app.media.images import pixel_cap
 
 log = logging.getLogger(__name__)
 
@@ -286,7 +287,9 @@ class GeminiProvider:
         )
 
         def parse(response: types.GenerateContentResponse) -> RenderedImage:
-            data, mime_type, metadata = parse_image_answer(response, "Nano Banana Pro")
+            data, mime_type, metadata = parse_image_answer(
+                response, "Nano Banana Pro", pixel_cap(self._settings.nanobanana_image_size)
+            )
             metadata |= {"provider": self.name, "model": self._settings.nanobanana_model}
             return RenderedImage(data=data, mime_type=mime_type, metadata=metadata)
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import json
 from typing import Any, TypeVar
 
 from google.genai import types
-from PIL import Image, UnidentifiedImageError
 from pydantic import BaseModel, ValidationError
+
+from app.media.images import OversizedImage, UnsafeImage, check_image
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -109,11 +109,18 @@ def parse_json_answer(response: types.GenerateContentResponse, model: type[M], w
         ) from None
 
 
-def _check_image_bytes(data: bytes, mime_type: str, what: str) -> None:
+def _check_image_bytes(data: bytes, mime_type: str, what: str, max_pixels: int) -> None:
     try:
-        with Image.open(io.BytesIO(data)) as img:
-            img.verify()
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        check_image(data, max_pixels)
+    except OversizedImage:
+        # Never decoded, never retried: a model that sends a decompression bomb (or a picture far
+        # beyond the size asked for) is not down, and another try would only send another.
+        raise AnswerProblem(
+            f"{what} returned a picture far larger than asked for ({mime_type}).",
+            outcome="invalid_answer",
+            retryable=False,
+        ) from None
+    except UnsafeImage:
         raise AnswerProblem(
             f"{what} returned image data ({mime_type}) that is not a readable picture.",
             outcome="invalid_answer",
@@ -122,7 +129,7 @@ def _check_image_bytes(data: bytes, mime_type: str, what: str) -> None:
 
 
 def parse_image_answer(
-    response: types.GenerateContentResponse, what: str
+    response: types.GenerateContentResponse, what: str, max_pixels: int
 ) -> tuple[bytes, str, dict[str, Any]]:
     """The final image (bytes, MIME type) and what came with it, minus the bytes."""
     candidate = first_candidate(response, what)
@@ -145,7 +152,7 @@ def parse_image_answer(
             retryable=True,
         )
     assert image.data is not None
-    _check_image_bytes(image.data, mime_type, what)
+    _check_image_bytes(image.data, mime_type, what, max_pixels)
     usage = response.usage_metadata.model_dump(exclude_none=True) if response.usage_metadata else {}
     metadata: dict[str, Any] = {
         "mime_type": mime_type,

@@ -22,6 +22,7 @@ from app.ai.protocol import VisualStyle
 from app.auth.deps import AccountRefused
 from app.catalog.feelings import ENERGY_INTENSITY, FeelingProfile
 from app.core.db import RequestDb
+from app.drawings import pictures
 from app.drawings.drawers import Drawing
 from app.entries import repository as entries
 from app.entries.schemas import intensity_to_decimal
@@ -67,7 +68,7 @@ async def keep(
     """Store the files, then the rows (in the request's transaction); the visualization's id, or
     None when the media store is down (the person still gets their drawing)."""
     visualization_id = uuid.uuid4()
-    processed = await asyncio.to_thread(process_image, drawing.picture.png)
+    processed = await asyncio.to_thread(process_image, drawing.picture.png, pictures.MAX_PIXELS)
     image_key, thumbnail_key = picture_keys(visualization_id, processed.extension)
     try:
         await media.put(image_key, processed.image)

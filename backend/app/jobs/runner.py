@@ -11,6 +11,7 @@ from app.core.db import Database, create_engine
 from app.jobs.worker import Worker
 from app.media.deletions import MediaDeletions
 from app.media.factory import open_media_store
+from app.media.images import pixel_cap
 from app.media.store import MediaStore
 from app.visualizations.pipeline import (
     VisualizationPipeline,
@@ -28,7 +29,12 @@ def build_worker(
     *,
     concurrency: int | None = None,
 ) -> Worker:
-    pipeline = VisualizationPipeline(provider=provider, media=media, deletions=deletions)
+    pipeline = VisualizationPipeline(
+        provider=provider,
+        media=media,
+        deletions=deletions,
+        max_pixels=pixel_cap(settings.nanobanana_image_size),
+    )
     return Worker(settings, database, pipeline, concurrency=concurrency, on_failed=give_back_image)
 
 

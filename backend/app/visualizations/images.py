@@ -5,14 +5,14 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
+
+from app.media.images import UnsafeImage, open_image
 
 THUMBNAIL_SIZE = 256
 PALETTE_COLOURS = 5
 # Pillow formats we store as they came; anything else is re-encoded as PNG.
 _EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
-# A 1K image is ~1 Mpx; refuse absurd sizes before decoding them (decompression bombs).
-_MAX_PIXELS = 40_000_000
 
 
 class InvalidImage(ValueError):
@@ -29,17 +29,12 @@ class ProcessedImage:
     palette: list[str]
 
 
-def process_image(data: bytes) -> ProcessedImage:
+def process_image(data: bytes, max_pixels: int) -> ProcessedImage:
     """Decode the provider's bytes (CPU-bound: run it in a thread)."""
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.width * probe.height > _MAX_PIXELS:
-                raise InvalidImage("The generated image is too large.")
-            fmt = probe.format or ""
-            probe.load()
-            image = probe.copy()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise InvalidImage("The image model returned data that is not a readable image.") from exc
+        image, fmt = open_image(data, max_pixels)
+    except UnsafeImage as exc:
+        raise InvalidImage(f"The image model's answer could not be used: {exc}") from exc
     extension = _EXTENSIONS.get(fmt)
     if extension is None:
         buffer = io.BytesIO()

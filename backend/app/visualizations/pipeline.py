@@ -50,6 +50,8 @@ class VisualizationPipeline:
     provider: Callable[[], VisualizationProvider]
     media: MediaStore
     deletions: MediaDeletions
+    # Larger answers are refused before decoding (app.media.images): NANOBANANA_IMAGE_SIZE's cap.
+    max_pixels: int
 
     async def __call__(self, ctx: JobContext) -> None:
         loaded = await self._load(ctx)
@@ -65,7 +67,7 @@ class VisualizationPipeline:
         rendered = await provider.render_image(analysis, snapshot, style)
         await ctx.progress(STORING, "Storing the image")
         try:
-            processed = await asyncio.to_thread(process_image, rendered.data)
+            processed = await asyncio.to_thread(process_image, rendered.data, self.max_pixels)
         except InvalidImage as exc:
             raise PermanentJobError(str(exc)) from exc
         keys = await self._store(ctx, processed)

@@ -197,6 +197,31 @@ async def test_image_bytes_that_are_not_a_picture_are_rejected(
     assert len(fake_gemini.requests) == 2  # one more try, then the error
 
 
+async def test_a_decompression_bomb_is_a_final_answer_problem_not_an_outage(
+    fake_gemini: FakeGemini, gemini_provider: GeminiProvider
+) -> None:
+    fake_gemini.script(replies.image_reply(replies.bomb_png()))
+    with pytest.raises(AIImageError) as caught:
+        await gemini_provider.render_image(ANALYSIS, ENTRY, "abstract")
+    assert "far larger than asked for" in caught.value.message
+    assert caught.value.retryable is False  # another try would only send another
+    assert caught.value.outcome == "invalid_answer"
+    assert len(fake_gemini.requests) == 1
+    # Gemini answered: the image service is not reported down, nor is its circuit opened.
+    assert gemini_provider.readiness()["nanobanana_api"] == "healthy"
+
+
+async def test_a_gif_labelled_as_png_is_refused_like_unreadable_bytes(
+    fake_gemini: FakeGemini, gemini_provider: GeminiProvider
+) -> None:
+    # The MIME type is only the label: the bytes decide which decoder would run.
+    fake_gemini.script(*[replies.image_reply(replies.gif_bytes(), mime_type="image/png")] * 2)
+    with pytest.raises(AIImageError) as caught:
+        await gemini_provider.render_image(ANALYSIS, ENTRY, "abstract")
+    assert "not a readable picture" in caught.value.message
+    assert caught.value.outcome == "invalid_answer"
+
+
 async def test_thought_parts_are_skipped_and_jpeg_is_read(
     fake_gemini: FakeGemini, gemini_provider: GeminiProvider
 ) -> None:

@@ -7,8 +7,11 @@ Google does; the server can rewrite them to snake_case (`FakeGemini.snake_case =
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import json
+import struct
+import zlib
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -40,6 +43,30 @@ def png_bytes(size: int = 64, colour: tuple[int, int, int] = (150, 160, 170)) ->
 def jpeg_bytes(size: int = 64, colour: tuple[int, int, int] = (120, 130, 140)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (size, size), colour).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+@functools.cache
+def bomb_png(side: int = 30_000) -> bytes:
+    """A real decompression bomb: a valid greyscale PNG of side x side pixels (900 M pixels by
+    default) that is about 100 KB on the wire. Built chunk by chunk, never decoded here."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)  # 1 bit per pixel, greyscale
+    compressor = zlib.compressobj(9)
+    row = b"\x00" * (1 + (side + 7) // 8)  # filter byte + the row's bits
+    data = b"".join(compressor.compress(row) for _ in range(side)) + compressor.flush()
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    )
+
+
+def gif_bytes(size: int = 64) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (size, size), (10, 20, 30)).save(buffer, format="GIF")
     return buffer.getvalue()
 
 

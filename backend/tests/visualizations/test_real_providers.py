@@ -10,12 +10,14 @@ from fastapi import FastAPI
 from app.ai.local import LocalProvider
 from app.core.config import Settings
 from app.core.db import Database
+from app.core.errors import public_ai_message
 from app.main import create_app
 from tests.conftest import UserFactory, _client_for
 from tests.fakes.fixtures import fake_gemini, make_gemini_provider  # noqa: F401
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.replies import (
     ANALYSIS_ANSWER,
+    bomb_png,
     error_reply,
     image_reply,
     jpeg_bytes,
@@ -110,5 +112,35 @@ async def test_gemini_path_refusal_fails_and_transient_error_is_retried(
         assert row.nanobanana_response["mime_type"] == "image/jpeg"
         image_requests = [r for r in fake_gemini.requests if r.wants_image]
         assert len(image_requests) == 3  # refused, overloaded, drawn
+    finally:
+        await provider.aclose()
+
+
+async def test_a_decompression_bomb_fails_the_job_cleanly_once(
+    viz_client: httpx.AsyncClient,
+    viz_settings: Settings,
+    committed_db: Database,
+    committed_users: UserFactory,
+    make_entry: EntryMaker,
+    start_worker: WorkerMaker,
+    fake_gemini: FakeGemini,  # noqa: F811
+) -> None:
+    provider = make_gemini_provider(fake_gemini, viz_settings)
+    try:
+        await start_worker(provider, concurrency=1)
+        user = await committed_users.create()
+        fake_gemini.script(text_reply(ANALYSIS_ANSWER), image_reply(bomb_png()))
+        bombed = await _post(viz_client, committed_users, user, await make_entry(user))
+        row = await wait_for_status(committed_db, bombed)
+        assert row.status == "failed"
+        assert row.attempts == 1  # not retried: the answer, not the service, was the problem
+        assert row.error_message == public_ai_message("invalid_answer")
+        assert provider.readiness() == {"gemini_api": "healthy", "nanobanana_api": "healthy"}
+        # The worker carries on: the next picture is drawn.
+        fake_gemini.script(
+            text_reply(ANALYSIS_ANSWER), image_reply(jpeg_bytes(96), mime_type="image/jpeg")
+        )
+        drawn = await _post(viz_client, committed_users, user, await make_entry(user, "two"))
+        assert (await wait_for_status(committed_db, drawn)).status == "completed"
     finally:
         await provider.aclose()
