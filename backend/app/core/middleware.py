@@ -25,6 +25,9 @@ from app.core.errors import ServiceUnavailable
 
 error_log = logging.getLogger("app.error")
 
+# Everything about a person is under here; probes, metrics and docs are not.
+_PRIVATE_PREFIX = "/api/"
+
 _MAX_REQUEST_ID = 128
 
 
@@ -59,12 +62,19 @@ class RequestContextMiddleware:
         status = 500
         response_started = False
 
+        private = scope["path"].startswith(_PRIVATE_PREFIX)
+
         async def send_wrapper(message: Message) -> None:
             nonlocal status, response_started
             if message["type"] == "http.response.start":
                 response_started = True
                 status = message["status"]
-                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = request_id
+                # A journal of private feelings: no API answer may be kept by a shared cache or
+                # on the device's disk. Images set their own (private) caching.
+                if private and "cache-control" not in headers:
+                    headers["Cache-Control"] = "no-store"
             await send(message)
 
         try:

@@ -52,6 +52,8 @@ async def test_signed_url_serves_the_image_with_type_and_cache_headers(
     assert response.status_code == 200
     assert response.headers["content-type"] == "image/png"
     assert response.headers["x-content-type-options"] == "nosniff"
+    # Pictures keep their private caching (every other API answer is no-store).
+    assert response.headers["cache-control"].startswith("private, max-age=")
     max_age = int(response.headers["cache-control"].split("max-age=")[1].split(",")[0])
     assert 3500 < max_age <= 3600
     assert response.content == (store.root / urlsplit(url).path.split("/media/")[1]).read_bytes()
