@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 from app.ai.factory import build_provider
 from app.ai.protocol import AIProvider
 from app.analytics.router import router as analytics_router
-from app.auth.deps import ActiveUserCache, get_claimed_user_id, get_current_user
+from app.auth.deps import ActiveUserCache, get_claims, get_current_user
 from app.auth.router import router as auth_router
 from app.catalog.router import router as catalog_router
 from app.core.access_log import AccessRecorder
@@ -167,7 +167,7 @@ def create_app(
         add_routes(app, router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     add_routes(app, health_router)
     add_routes(app, metrics_router)
-    document_bearer_auth(app, get_current_user, get_claimed_user_id)
+    document_bearer_auth(app, get_current_user, get_claims)
 
     # Last added runs first. Order, outermost first: request context (ids, logs, metrics, last-
     # resort errors) → CORS (so even a 429 carries CORS headers) → rate limits → body size →

@@ -29,7 +29,7 @@ from typing import Any
 
 import httpx
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from app.analytics import service
 from app.analytics.queries import SUMMARY, TIMELINE
@@ -37,6 +37,7 @@ from app.catalog.data import EMOTION_IDS
 from app.core.embedded_pg import EmbeddedPostgres
 from app.core.migrate import upgrade
 from app.core.security import TokenService
+from app.models import AuthSession
 
 BACKEND_DIR = Path(__file__).resolve().parents[1]
 
@@ -145,6 +146,21 @@ async def seed(url: str, entries: int, other_users: int) -> uuid.UUID:
             await conn.execution_options(isolation_level="AUTOCOMMIT")
             await conn.execute(text("ANALYZE"))
         return uuid.UUID(str(ids[0]))
+    finally:
+        await engine.dispose()
+
+
+async def start_session(url: str, user_id: uuid.UUID) -> AuthSession:
+    """A live session for the measured user: tokens are accepted only within one."""
+    engine = create_async_engine(url)
+    try:
+        async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
+            now = dt.datetime.now(dt.UTC)
+            login = AuthSession(
+                user_id=user_id, created_at=now, expires_at=now + dt.timedelta(days=1)
+            )
+            session.add(login)
+        return login
     finally:
         await engine.dispose()
 
@@ -263,7 +279,14 @@ def main() -> None:
             asyncio.run(explain(url, user_id))
 
         secret = secrets.token_urlsafe(48)
-        token = TokenService(secret, 60).issue(user_id)
+        login = asyncio.run(start_session(url, user_id))
+        token = (
+            TokenService(secret, 60)
+            .issue(
+                user_id, login.id, logged_in_at=login.created_at, session_ends_at=login.expires_at
+            )
+            .token
+        )
         with (
             server(data_dir, url, secret, free_port()) as base,
             httpx.Client(

@@ -22,6 +22,7 @@ import statistics
 import tempfile
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -74,7 +75,15 @@ async def one_round(
     app = create_app(settings)
     if mode == "redis":
         await app.state.limiter.reset()
-    token = token_service(settings).issue(uuid.uuid4())
+    # The limiter reads only the token's subject; no route checks the session here.
+    now = datetime.now(UTC)
+    token = (
+        token_service(settings)
+        .issue(
+            uuid.uuid4(), uuid.uuid4(), logged_in_at=now, session_ends_at=now + timedelta(hours=1)
+        )
+        .token
+    )
     callers = {"user": {"Authorization": f"Bearer {token}"}, "anonymous": {}}
     results: dict[str, list[float]] = {}
     async with LifespanManager(per_request_state(app)) as manager:

@@ -11,6 +11,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 # Nothing a test does may touch the repository's data/ or read a developer's .env.
@@ -49,7 +50,7 @@ from app.core.embedded_pg import EmbeddedPostgres  # noqa: E402
 from app.core.migrate import upgrade  # noqa: E402
 from app.core.security import token_service  # noqa: E402
 from app.main import create_app  # noqa: E402
-from app.models import User  # noqa: E402
+from app.models import AuthSession, User  # noqa: E402
 from bench.asgi_state import per_request_state  # noqa: E402
 
 TEST_JWT_SECRET = "test-secret-" + "x" * 40
@@ -202,6 +203,8 @@ TABLES = (
     "intake_sessions",
     "emotion_analytics",
     "ai_usage",
+    "auth_sessions",
+    "login_addresses",
     "users",
     "pending_media_deletions",
 )
@@ -225,11 +228,12 @@ async def committed_client(
 
 
 class UserFactory:
-    """Inserts users directly (no password flow) and issues their tokens."""
+    """Inserts users directly (no password flow), each with a live session, and issues tokens."""
 
     def __init__(self, session: AsyncSession, settings: Settings) -> None:
         self.session = session
         self.tokens = token_service(settings)
+        self._sessions: dict[uuid.UUID, AuthSession] = {}
 
     async def create(self, email: str | None = None, name: str = "Test User") -> User:
         user = User(
@@ -240,10 +244,25 @@ class UserFactory:
         )
         self.session.add(user)
         await self.session.flush()
+        now = datetime.now(UTC)
+        login = AuthSession(user_id=user.id, created_at=now, expires_at=now + timedelta(days=30))
+        self.session.add(login)
+        await self.session.flush()
+        self._sessions[user.id] = login
         return user
 
+    def session_of(self, user: User) -> AuthSession:
+        return self._sessions[user.id]
+
+    def token(self, user: User) -> str:
+        """A token of the user's session (a new one each call, as refreshing gives)."""
+        login = self._sessions[user.id]
+        return self.tokens.issue(
+            user.id, login.id, logged_in_at=login.created_at, session_ends_at=login.expires_at
+        ).token
+
     def headers(self, user: User) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens.issue(user.id)}"}
+        return {"Authorization": f"Bearer {self.token(user)}"}
 
 
 @pytest.fixture

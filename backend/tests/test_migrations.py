@@ -75,6 +75,8 @@ EXPECTED_TABLES = {
     "intake_sessions",
     "emotion_analytics",
     "ai_usage",
+    "auth_sessions",
+    "login_addresses",
     "pending_media_deletions",
     "alembic_version",
 }

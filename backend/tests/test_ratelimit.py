@@ -85,17 +85,27 @@ async def test_login_and_register_are_limited_per_address(limited: httpx.AsyncCl
     assert (await limited.post("/api/v1/auth/register", json={})).status_code == 429
 
 
-async def test_failed_logins_are_limited_per_email(settings: Settings) -> None:
+async def test_password_attempts_are_counted_before_the_hash_per_email_and_address(
+    settings: Settings,
+) -> None:
     limiter = RateLimiter(_limited(settings, rate_limit_login_failures_per_hour=3))
     email = f"victim-{uuid.uuid4().hex[:6]}@example.com"
     for _ in range(3):
-        assert await limiter.login_blocked(email) is None
-        await limiter.record_login_failure(email.upper())
-    blocked = await limiter.login_blocked(email)
-    assert blocked is not None
-    assert blocked.allowed is False
-    assert blocked.retry_after_seconds >= 1
-    assert await limiter.login_blocked("someone-else@example.com") is None
+        assert await limiter.take_password_attempt(email, "10.0.0.1", known_address=False) is None
+    refused = await limiter.take_password_attempt(email.upper(), "10.0.0.1", known_address=False)
+    assert refused is not None
+    decision, what = refused
+    assert decision.allowed is False
+    assert decision.retry_after_seconds >= 1
+    assert what == "Too many failed logins"
+    # Another address, or another e-mail from this one, is not this count.
+    assert await limiter.take_password_attempt(email, "10.0.0.2", known_address=False) is None
+    assert (
+        await limiter.take_password_attempt("x@example.com", "10.0.0.1", known_address=True) is None
+    )
+    # A correct password starts this e-mail and address afresh.
+    await limiter.forget_password_failures(email, "10.0.0.1")
+    assert await limiter.take_password_attempt(email, "10.0.0.1", known_address=False) is None
 
 
 @pytest.mark.skipif(

@@ -1,4 +1,5 @@
-"""Who is calling: `CurrentUser` for routes, `authenticate_token` for the WebSocket."""
+"""Who is calling: `CurrentUser` (and its `CurrentSession`) for routes, `Claims` for the two
+hot routes, `authenticate_token` for the WebSocket."""
 
 from __future__ import annotations
 
@@ -10,17 +11,17 @@ from typing import Annotated
 
 import asyncpg
 from fastapi import Depends
-from sqlalchemy import ColumnElement, Table, bindparam, exists, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 
 from app.auth.passwords import PasswordHasher
+from app.auth.sessions import session_is_live
 from app.core.context import user_id_var
 from app.core.db import RequestDb, RequestDbDep
 from app.core.errors import Unauthorized
-from app.core.ratelimit import RateLimiter
 from app.core.rawsql import RawStatement
-from app.core.security import TokenService, bearer_token
+from app.core.security import TokenClaims, TokenService, bearer_token
 from app.models import User
 
 log = logging.getLogger(__name__)
@@ -36,50 +37,54 @@ async def get_token_service(conn: HTTPConnection) -> TokenService:
 TokenServiceDep = Annotated[TokenService, Depends(get_token_service)]
 
 
-async def load_active_user(session: AsyncSession, user_id: uuid.UUID) -> User:
-    user = await session.scalar(select(User).where(User.id == user_id))
-    if user is None or not user.is_active:
+class AccountRefused(Unauthorized):
+    """A valid token whose session has ended, or whose account no longer exists or is disabled."""
+
+    default_message = (
+        "This session has ended (logged out, or the password was changed) or its account is "
+        "gone. Log in again."
+    )
+
+
+async def load_live_user(session: AsyncSession, claims: TokenClaims) -> User:
+    """The token's account, checked with its session in one statement; AccountRefused if not."""
+    user = await session.scalar(
+        select(User).where(
+            User.id == claims.user_id,
+            session_is_live(
+                bindparam("claimed_user", claims.user_id), bindparam("session", claims.session_id)
+            ),
+        )
+    )
+    if user is None:
         raise AccountRefused
     return user
 
 
 async def authenticate_token(token: str, tokens: TokenService, session: AsyncSession) -> User:
-    """The active user a token belongs to; Unauthorized otherwise (deleted, inactive, bad)."""
-    return await load_active_user(session, tokens.subject(token))
+    """The user a token belongs to while its session is live; Unauthorized otherwise."""
+    return await load_live_user(session, tokens.claims(token))
 
 
-_users: Table = User.__table__  # type: ignore[assignment]
 # A primary-key probe, compiled once and run on the request's asyncpg lane: no ORM loading.
-_IS_ACTIVE = RawStatement.compile(
-    select(_users.c.is_active).where(_users.c.id == bindparam("user_id"))
+_SESSION_LIVE = RawStatement.compile(
+    select(session_is_live(bindparam("user_id"), bindparam("session_id")))
 )
 
 
-class AccountRefused(Unauthorized):
-    """A valid token whose account no longer exists or is disabled."""
-
-    default_message = "The account for this token no longer exists or is disabled."
-
-
-def account_is_active(user_id: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
-    """SQL: the account `user_id` exists and is active, for a statement that checks it itself.
-
-    The hot routes (ClaimedUserId) put this in their one statement instead of probing first.
-    """
-    return exists().where(_users.c.id == user_id, _users.c.is_active).correlate_except(_users)
-
-
-async def refuse_unless_active(driver: asyncpg.Connection, user_id: uuid.UUID) -> None:
-    """Unauthorized unless the account exists and is active (the probe, on the asyncpg lane)."""
-    if not await driver.fetchval(_IS_ACTIVE.sql, user_id):
+async def refuse_unless_live(driver: asyncpg.Connection, claims: TokenClaims) -> None:
+    """Unauthorized unless the token's session and account are live (the probe, asyncpg lane)."""
+    values = {"user_id": claims.user_id, "session_id": claims.session_id}
+    if not await driver.fetchval(_SESSION_LIVE.sql, *_SESSION_LIVE.args(values)):
         raise AccountRefused
 
 
 class ActiveUserCache:
     """Signed-in users' profiles, per process, so a request does not load the User row again.
 
-    Whether the account still exists and is active is asked on every request, with a one-column
-    primary-key probe, so a deleted or disabled account is refused at once. Only the profile
+    Whether the token's session is live and its account exists and is active is asked on every
+    request, with a primary-key probe, so a revoked session or a deleted or disabled account is
+    refused at once, by every process. Only the profile
     (name, e-mail, created_at, which no endpoint changes) is reused for `ttl_seconds`
     (AUTH_USER_CACHE_SECONDS, 2 s by default; 0 loads it every time). The cached User is
     detached from every session and shared by concurrent requests: read it, never change it or
@@ -97,18 +102,21 @@ class ActiveUserCache:
         self._clock = clock
         self._users: dict[uuid.UUID, tuple[User, float]] = {}
 
-    async def get(self, request_db: RequestDb, user_id: uuid.UUID) -> User:
+    async def get(self, request_db: RequestDb, claims: TokenClaims) -> User:
         now = self._clock()
+        user_id = claims.user_id
         cached = self._users.get(user_id)
         if cached is not None and cached[1] > now:
             try:
-                await refuse_unless_active(await request_db.driver(), user_id)
+                await refuse_unless_live(await request_db.driver(), claims)
             except AccountRefused:
+                # Gone or disabled accounts leave the cache at once; an ended session alone
+                # says nothing about the account's other sessions, but one reload is cheap.
                 self._users.pop(user_id, None)
                 raise
             return cached[0]
         session = await request_db.session()
-        user = await load_active_user(session, user_id)
+        user = await load_live_user(session, claims)
         if self.ttl_seconds > 0:
             # Detached now, so this request's rollback (which expires what its session holds)
             # can never leave other requests holding an expired instance.
@@ -126,11 +134,11 @@ def get_user_cache(conn: HTTPConnection) -> ActiveUserCache:
     return cache
 
 
-async def _token_subject(conn: HTTPConnection) -> uuid.UUID:
+async def _token_claims(conn: HTTPConnection) -> TokenClaims:
     token = bearer_token(conn.scope)
     if token is None:
         raise Unauthorized("Send `Authorization: Bearer <token>`.")
-    return (await get_token_service(conn)).subject(token)
+    return (await get_token_service(conn)).claims(token)
 
 
 def _attribute_to(conn: HTTPConnection, user_id: uuid.UUID) -> None:
@@ -139,31 +147,43 @@ def _attribute_to(conn: HTTPConnection, user_id: uuid.UUID) -> None:
     user_id_var.set(str(user_id))
 
 
-async def get_claimed_user_id(conn: HTTPConnection) -> uuid.UUID:
-    """The user id a valid token names; whether that account is still active is NOT checked.
+async def get_claims(conn: HTTPConnection) -> TokenClaims:
+    """The account and session a valid token names; whether they are still live is NOT checked.
 
-    Only for routes whose one statement checks the account itself (`account_is_active`, or
-    `refuse_unless_active` where no statement can), so that the hot routes (GET and POST
-    /entries) ask PostgreSQL once per request, not twice; a test keeps the list of such routes
-    to those two. Every other route uses CurrentUser. The request is logged under the id the
-    token names, so a refused request of a disabled account shows whose token it was.
+    Only for routes whose one statement checks that itself (`session_is_live`), so that the hot
+    routes (GET and POST /entries) ask PostgreSQL once per request, not twice; a test keeps the
+    list of such routes to those two. Every other route uses CurrentUser. The request is logged
+    under the id the token names, so a refused request shows whose token it was.
     """
-    user_id = await _token_subject(conn)
-    _attribute_to(conn, user_id)
-    return user_id
+    claims = await _token_claims(conn)
+    _attribute_to(conn, claims.user_id)
+    return claims
 
 
-ClaimedUserId = Annotated[uuid.UUID, Depends(get_claimed_user_id)]
+Claims = Annotated[TokenClaims, Depends(get_claims)]
 
 
 async def get_current_user(conn: HTTPConnection, request_db: RequestDbDep) -> User:
-    """The caller's account, refused (401) if the token is bad or the account gone or disabled."""
-    user = await get_user_cache(conn).get(request_db, await _token_subject(conn))
+    """The caller's account, refused (401) if the token is bad, its session ended, or the
+    account is gone or disabled."""
+    claims = await _token_claims(conn)
+    user = await get_user_cache(conn).get(request_db, claims)
+    # For the routes that act on the session itself (refresh, logout, password change).
+    conn.scope.setdefault("state", {})["token_claims"] = claims
     _attribute_to(conn, user.id)
     return user
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def get_current_session(conn: HTTPConnection, user: CurrentUser) -> TokenClaims:
+    """The live session of the caller's token (after CurrentUser has checked it)."""
+    claims: TokenClaims = conn.scope["state"]["token_claims"]
+    return claims
+
+
+CurrentSession = Annotated[TokenClaims, Depends(get_current_session)]
 
 
 def get_password_hasher(conn: HTTPConnection) -> PasswordHasher:
@@ -178,36 +198,3 @@ def get_password_hasher(conn: HTTPConnection) -> PasswordHasher:
 
 
 PasswordHasherDep = Annotated[PasswordHasher, Depends(get_password_hasher)]
-
-
-class LoginGuard:
-    """Failed-login limit per e-mail (SPEC §4.8), failing open like the rate-limit middleware."""
-
-    def __init__(self, limiter: RateLimiter | None) -> None:
-        self._limiter = limiter
-
-    async def refuse_if_blocked(self, email: str) -> None:
-        if self._limiter is None:
-            return
-        try:
-            decision = await self._limiter.login_blocked(email)
-        except Exception:
-            log.warning("login limiter unavailable; login allowed", exc_info=True)
-            return
-        if decision is not None:
-            raise decision.refusal("Too many failed logins for this e-mail")
-
-    async def record_failure(self, email: str) -> None:
-        if self._limiter is None:
-            return
-        try:
-            await self._limiter.record_login_failure(email)
-        except Exception:
-            log.warning("login limiter unavailable; failure not counted", exc_info=True)
-
-
-async def get_login_guard(conn: HTTPConnection) -> LoginGuard:
-    return LoginGuard(getattr(conn.app.state, "limiter", None))
-
-
-LoginGuardDep = Annotated[LoginGuard, Depends(get_login_guard)]

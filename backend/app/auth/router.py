@@ -1,77 +1,122 @@
-"""Auth routes: register, login, refresh, me."""
+"""Auth routes: register, login, refresh, logout, password change, the account."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Request, status
+from starlette.responses import Response
 
 from app.auth import service
-from app.auth.deps import CurrentUser, LoginGuardDep, PasswordHasherDep, TokenServiceDep
+from app.auth.deps import (
+    CurrentSession,
+    CurrentUser,
+    PasswordHasherDep,
+    TokenServiceDep,
+)
 from app.auth.schemas import (
+    AccountDeletion,
     AIUsagePublic,
     AllowancePublic,
     AuthPublic,
     LoginRequest,
+    LogoutRequest,
     MePublic,
+    PasswordChange,
     RegisterRequest,
     TokenPublic,
     UserPublic,
 )
+from app.auth.sessions import end_sessions, live_session, token_for
+from app.auth.throttle import LoginGuardDep
 from app.core.db import RequestDbDep, SessionDep
 from app.core.envelope import Envelope, ok
-from app.core.errors import Unauthorized
 from app.core.security import TokenService
-from app.models import User
+from app.media.deps import MediaDeletionsDep
 from app.quota.deps import AIQuotaDep
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-def _auth_response(user: User, tokens: TokenService) -> AuthPublic:
+async def get_account_desk(
+    db: RequestDbDep, hasher: PasswordHasherDep, guard: LoginGuardDep, request: Request
+) -> service.AccountDesk:
+    days: int = request.app.state.settings.session_max_age_days
+    return service.AccountDesk(db, hasher, guard, days)
+
+
+AccountDeskDep = Annotated[service.AccountDesk, Depends(get_account_desk)]
+
+
+def _signed_in(signed_in: service.SignedIn, tokens: TokenService) -> AuthPublic:
+    issued = token_for(tokens, signed_in.session)
     return AuthPublic(
-        access_token=tokens.issue(user.id),
-        expires_in=tokens.expires_in,
-        user=UserPublic.model_validate(user, from_attributes=True),
+        access_token=issued.token,
+        expires_in=issued.expires_in,
+        user=UserPublic.model_validate(signed_in.user, from_attributes=True),
     )
 
 
 @router.post("/register", status_code=status.HTTP_201_CREATED, summary="Create an account")
 async def register(
-    body: RegisterRequest,
-    db: RequestDbDep,
-    hasher: PasswordHasherDep,
-    tokens: TokenServiceDep,
+    body: RegisterRequest, desk: AccountDeskDep, tokens: TokenServiceDep
 ) -> Envelope[AuthPublic]:
-    user = await service.register_user(
-        db, hasher, email=body.email, password=body.password, name=body.name
+    signed_in = await service.register_user(
+        desk, email=body.email, password=body.password, name=body.name
     )
-    return ok(_auth_response(user, tokens))
+    return ok(_signed_in(signed_in, tokens))
 
 
-@router.post("/login", summary="Exchange e-mail and password for an access token")
+@router.post("/login", summary="Exchange e-mail and password for a token (a new session)")
 async def login(
-    body: LoginRequest,
-    db: RequestDbDep,
-    hasher: PasswordHasherDep,
-    tokens: TokenServiceDep,
-    guard: LoginGuardDep,
+    body: LoginRequest, desk: AccountDeskDep, tokens: TokenServiceDep
 ) -> Envelope[AuthPublic]:
-    email = service.normalise_email(body.email)
-    # Keyed by the e-mail as typed, known or not, so the limit reveals nothing about accounts.
-    await guard.refuse_if_blocked(email)
-    try:
-        user = await service.authenticate(db, hasher, email=email, password=body.password)
-    except Unauthorized:
-        await guard.record_failure(email)
-        raise
-    return ok(_auth_response(user, tokens))
+    signed_in = await service.authenticate(desk, email=body.email, password=body.password)
+    return ok(_signed_in(signed_in, tokens))
 
 
-@router.post("/refresh", summary="A fresh token for a currently valid one")
-async def refresh(user: CurrentUser, tokens: TokenServiceDep) -> Envelope[TokenPublic]:
-    return ok(TokenPublic(access_token=tokens.issue(user.id), expires_in=tokens.expires_in))
+@router.post("/refresh", summary="A fresh token for a currently valid one, in the same session")
+async def refresh(
+    user: CurrentUser, claims: CurrentSession, session: SessionDep, tokens: TokenServiceDep
+) -> Envelope[TokenPublic]:
+    """The session keeps its login time: no token outlives SESSION_MAX_AGE_DAYS after it."""
+    row = await live_session(session, user.id, claims.session_id)
+    assert row is not None  # CurrentUser has just checked it
+    issued = token_for(tokens, row)
+    return ok(TokenPublic(access_token=issued.token, expires_in=issued.expires_in))
 
 
-@router.get("/me", summary="The signed-in user and their counts")
+@router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    summary="End this session, or every session of the account",
+)
+async def logout(
+    user: CurrentUser,
+    claims: CurrentSession,
+    session: SessionDep,
+    body: LogoutRequest | None = Body(default=None),
+) -> Response:
+    """Its tokens (and every token refreshed from them) are refused from now on."""
+    everywhere = body is not None and body.everywhere
+    await end_sessions(session, user.id, only=None if everywhere else claims.session_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/password", summary="Change the password; every session ends, a new one starts")
+async def change_password(
+    body: PasswordChange, user: CurrentUser, desk: AccountDeskDep, tokens: TokenServiceDep
+) -> Envelope[AuthPublic]:
+    """403 for a wrong current password (throttled like a failed login). Every session of the
+    account ends, this one included; the answer carries a token of a new one."""
+    signed_in = await service.change_password(
+        desk, user, current_password=body.current_password, new_password=body.new_password
+    )
+    return ok(_signed_in(signed_in, tokens))
+
+
+@router.get("/me", summary="The signed-in user, their counts and today's AI usage")
 async def me(user: CurrentUser, session: SessionDep, quota: AIQuotaDep) -> Envelope[MePublic]:
     summary = await service.account_summary(session, user)
     usage = await quota.usage(session, user.id)
@@ -91,3 +136,18 @@ async def me(user: CurrentUser, session: SessionDep, quota: AIQuotaDep) -> Envel
             ),
         )
     )
+
+
+@router.delete(
+    "/me",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    summary="Delete the account and everything it holds",
+)
+async def delete_me(
+    body: AccountDeletion, user: CurrentUser, desk: AccountDeskDep, deletions: MediaDeletionsDep
+) -> Response:
+    """Entries, intake sessions, visualizations and their pictures, sessions: all gone, and the
+    account's tokens refused. 403 for a wrong password (throttled like a failed login)."""
+    await service.delete_account(desk, deletions, user, password=body.password)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

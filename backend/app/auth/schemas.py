@@ -1,4 +1,4 @@
-"""Auth request and response bodies (SPEC §4.2, decoded by the iOS app as in §4.10)."""
+"""Auth request and response bodies (the iOS app decodes register and login strictly)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,13 @@ from app.core.schemas import RequestModel
 
 MAX_EMAIL_LENGTH = 320
 MAX_NAME_LENGTH = 255
+
+
+def _checked_password(value: str) -> str:
+    problems = password_policy_problems(value)
+    if problems:
+        raise ValueError("Password needs " + ", ".join(problems) + ".")
+    return value
 
 
 class RegisterRequest(RequestModel):
@@ -35,10 +42,7 @@ class RegisterRequest(RequestModel):
     @field_validator("password", mode="after")
     @classmethod
     def _meets_policy(cls, value: str) -> str:
-        problems = password_policy_problems(value)
-        if problems:
-            raise ValueError("Password needs " + ", ".join(problems) + ".")
-        return value
+        return _checked_password(value)
 
     @field_validator("name", mode="after")
     @classmethod
@@ -47,6 +51,35 @@ class RegisterRequest(RequestModel):
         if not value:
             raise ValueError("Name must not be blank.")
         return value
+
+
+class LogoutRequest(RequestModel):
+    everywhere: bool = Field(
+        default=False,
+        strict=True,  # "false" or 0 would be a guess at what the caller meant
+        description="End every session of the account, not only this one.",
+    )
+
+
+class PasswordChange(RequestModel):
+    # Unbounded here as at login: an over-long current password is simply a wrong one (403).
+    current_password: str = Field(min_length=1, examples=["Test123!"])
+    new_password: str = Field(
+        min_length=1,
+        max_length=MAX_PASSWORD_LENGTH,
+        description="At least 8 characters with an upper-case letter, a lower-case letter and a "
+        f"digit; at most {MAX_PASSWORD_LENGTH}.",
+        examples=["NewPassword456!"],
+    )
+
+    @field_validator("new_password", mode="after")
+    @classmethod
+    def _meets_policy(cls, value: str) -> str:
+        return _checked_password(value)
+
+
+class AccountDeletion(RequestModel):
+    password: str = Field(min_length=1, description="The account's password, to confirm.")
 
 
 class LoginRequest(RequestModel):

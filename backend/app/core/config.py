@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     jwt_secret_key: SecretStr | None = None
     jwt_algorithm: Literal["HS256"] = "HS256"
     access_token_expire_minutes: int = Field(default=60, ge=1, le=60 * 24 * 30)
+    # No session (a login and every token refreshed from it) outlives this, refreshed or not.
+    session_max_age_days: int = Field(default=30, ge=1, le=365)
     # How long a process reuses a signed-in user's loaded profile (app.auth.deps.ActiveUserCache).
     # Whether the account is still active is checked on every request regardless.
     auth_user_cache_seconds: float = Field(default=2.0, ge=0, le=60)
@@ -151,7 +153,11 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=100, ge=1)
     rate_limit_per_hour: int = Field(default=1000, ge=1)
     rate_limit_auth_per_minute: int = Field(default=20, ge=1)
+    # Password attempts (app.auth.throttle): per e-mail and address, per address across
+    # e-mails, and per e-mail across addresses the account does not know.
     rate_limit_login_failures_per_hour: int = Field(default=10, ge=1)
+    rate_limit_login_failures_per_address_per_hour: int = Field(default=50, ge=1)
+    rate_limit_login_failures_per_email_per_hour: int = Field(default=50, ge=1)
     visualization_concurrency_limit: int = Field(default=10, ge=1)
     rate_limit_storage_url: SecretStr | None = None
     # Progress WebSockets one person may hold open on one process; the next is closed with 1008.

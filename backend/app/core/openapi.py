@@ -3,7 +3,7 @@
 FastAPI documents an operation's security only through a `Security`/`HTTPBearer` dependency, and
 every dependency costs each request its share of FastAPI's dependency solving (~11 µs measured for
 HTTPBearer on a minimal app: a fifth of what that app spends on a whole request). The token is
-read straight from the headers instead (app.auth.deps.get_claimed_user_id), and this adds to the
+read straight from the headers instead (app.auth.deps.get_claims), and this adds to the
 generated document what the dependency used to: the `HTTPBearer` scheme, and the requirement on
 every operation that authenticates its caller. Swagger's Authorize button and the iOS team's
 generated client see the same document as before.

@@ -87,6 +87,9 @@ class _SharedWindows:
         stats = await self._strategy.get_window_stats(item, key)
         return stats.remaining, stats.reset_time
 
+    async def clear(self, item: RateLimitItem, key: str) -> None:
+        await self._strategy.clear(item, key)
+
     async def reset(self) -> None:
         await self._storage.reset()
 
@@ -105,6 +108,12 @@ class RateLimiter:
         )
         self.auth_per_address = RateLimitItemPerMinute(settings.rate_limit_auth_per_minute)
         self.login_failures = RateLimitItemPerHour(settings.rate_limit_login_failures_per_hour)
+        self.login_failures_per_address = RateLimitItemPerHour(
+            settings.rate_limit_login_failures_per_address_per_hour
+        )
+        self.login_failures_per_email = RateLimitItemPerHour(
+            settings.rate_limit_login_failures_per_email_per_hour
+        )
         self.drawings_per_address = RateLimitItemPerHour(settings.anonymous_drawings_per_hour)
         self.drawings_in_total = RateLimitItemPerDay(settings.anonymous_drawings_per_day)
 
@@ -134,19 +143,42 @@ class RateLimiter:
         assert best is not None
         return best
 
-    # --- failed logins, counted by the auth service -------------------------------------------
-    async def login_blocked(self, email: str) -> Decision | None:
-        """A refusal when this e-mail has had too many failed logins this hour, else None."""
+    # --- password attempts, counted by the auth service (app.auth.throttle) ---------------
+    async def take_password_attempt(
+        self, email: str, address: str, *, known_address: bool
+    ) -> tuple[Decision, str] | None:
+        """Counts one attempt against each limit that applies; the first refusal (and what it
+        limits), else None."""
         if not self.enabled:
             return None
-        key = f"login-failures:{email.lower()}"
-        if await self._windows.test(self.login_failures, key):
-            return None
-        return await self._tightest(key, (self.login_failures,), allowed=False)
+        email = email.lower()
+        limits = [
+            (f"login:{email}:{address}", self.login_failures, "Too many failed logins"),
+            (
+                f"login-address:{address}",
+                self.login_failures_per_address,
+                "Too many failed logins from this address",
+            ),
+        ]
+        if not known_address:
+            limits.append(
+                (
+                    f"login-email:{email}",
+                    self.login_failures_per_email,
+                    "Too many failed logins for this e-mail from new devices; try from one "
+                    "you have logged in from before",
+                )
+            )
+        for key, item, what in limits:
+            decision = await self.check(key, (item,))
+            if not decision.allowed:
+                return decision, what
+        return None
 
-    async def record_login_failure(self, email: str) -> None:
+    async def forget_password_failures(self, email: str, address: str) -> None:
+        """A correct password: this e-mail and address start afresh."""
         if self.enabled:
-            await self._windows.hit(self.login_failures, f"login-failures:{email.lower()}")
+            await self._windows.clear(self.login_failures, f"login:{email.lower()}:{address}")
 
     # --- anonymous drawings, counted by the drawing service --------------------------------
     async def anonymous_drawing(self, address: str) -> Decision | None:

@@ -81,6 +81,9 @@ class LocalWindows:
         current_reset = (2 * expiry - now % expiry) % expiry if current else math.inf
         return remaining, now + min(previous_reset, current_reset)
 
+    async def clear(self, item: RateLimitItem, key: str) -> None:
+        self._windows.pop((key, item.get_expiry(), item.amount), None)
+
     async def reset(self) -> None:
         self._windows.clear()
 

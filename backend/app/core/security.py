@@ -80,47 +80,75 @@ def _wait_for_secret(path: Path) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class TokenClaims:
+    """Who a verified token speaks for: the account and the session (login) it belongs to."""
+
+    user_id: uuid.UUID
+    session_id: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    token: str
+    expires_in: int  # seconds, as the API answers it
+
+
+@dataclass(frozen=True, slots=True)
 class TokenService:
     secret: str
     expire_minutes: int
-    # token -> (subject, exp). Keyed by the whole token, signature included, so a hit means this
+    # token -> (claims, exp). Keyed by the whole token, signature included, so a hit means this
     # exact string was verified before; entries are honoured only until the token's own expiry.
     # The rate limiter and the auth dependency both ask on every request: one HS256 check (and
     # PyJWT's per-character base64 validation) per token instead of two per request.
-    _verified: dict[str, tuple[uuid.UUID, int]] = field(
+    _verified: dict[str, tuple[TokenClaims, int]] = field(
         default_factory=dict, repr=False, compare=False
     )
 
-    @property
-    def expires_in(self) -> int:
-        return self.expire_minutes * 60
-
-    def issue(self, user_id: uuid.UUID) -> str:
+    def issue(
+        self,
+        user_id: uuid.UUID,
+        session_id: uuid.UUID,
+        *,
+        logged_in_at: datetime,
+        session_ends_at: datetime,
+    ) -> IssuedToken:
+        """A token of the session `session_id`; it never outlives the session."""
         now = datetime.now(UTC)
+        expires = min(now + timedelta(minutes=self.expire_minutes), session_ends_at)
         claims = {
             "sub": str(user_id),
+            "sid": str(session_id),
+            # The session's login, which refreshing never moves.
+            "auth_time": int(logged_in_at.timestamp()),
             "iat": int(now.timestamp()),
-            "exp": int((now + timedelta(minutes=self.expire_minutes)).timestamp()),
+            "exp": int(expires.timestamp()),
             "jti": uuid.uuid4().hex,
             "type": "access",
         }
-        return jwt.encode(claims, self.secret, algorithm="HS256")
+        token = jwt.encode(claims, self.secret, algorithm="HS256")
+        return IssuedToken(token, max(0, int((expires - now).total_seconds())))
 
-    def subject(self, token: str) -> uuid.UUID:
-        """The user id a valid token names; Unauthorized for anything else."""
+    def claims(self, token: str) -> TokenClaims:
+        """What a valid token names; Unauthorized for anything else. Whether its session and
+        account are still live is the caller's question (app.auth.deps)."""
         cached = self._verified.get(token)
         if cached is not None:
             if cached[1] > time.time():
                 return cached[0]
             self._verified.pop(token, None)  # expired: decode again, which raises the right error
-        user_id, expires = self._verify(token)
+        claims, expires = self._verify(token)
         if len(self._verified) >= VERIFIED_TOKEN_CACHE_SIZE:
             # Oldest first (dicts keep insertion order): bounded memory, whatever the traffic.
             del self._verified[next(iter(self._verified))]
-        self._verified[token] = (user_id, expires)
-        return user_id
+        self._verified[token] = (claims, expires)
+        return claims
 
-    def _verify(self, token: str) -> tuple[uuid.UUID, int]:
+    def subject(self, token: str) -> uuid.UUID:
+        """The user id a valid token names; Unauthorized for anything else."""
+        return self.claims(token).user_id
+
+    def _verify(self, token: str) -> tuple[TokenClaims, int]:
         try:
             claims = jwt.decode(
                 token,
@@ -135,9 +163,11 @@ class TokenService:
         if claims.get("type") != "access":
             raise Unauthorized("The access token is invalid.")
         try:
-            return uuid.UUID(str(claims["sub"])), int(claims["exp"])
-        except (TypeError, ValueError):
-            raise Unauthorized("The access token is invalid.") from None
+            verified = TokenClaims(uuid.UUID(str(claims["sub"])), uuid.UUID(str(claims["sid"])))
+            return verified, int(claims["exp"])
+        except (KeyError, TypeError, ValueError):
+            # Tokens from before sessions existed carry no `sid`: their owners log in again.
+            raise Unauthorized("The access token is invalid. Log in again.") from None
 
 
 def token_service(settings: Settings) -> TokenService:

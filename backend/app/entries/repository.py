@@ -26,8 +26,9 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import NullType
 
-from app.auth.deps import account_is_active
+from app.auth.sessions import session_is_live
 from app.core.rawsql import RawStatement
+from app.core.security import TokenClaims
 from app.entries.schemas import EntryPublic, EntrySort
 from app.models import EmotionEntry, Visualization
 
@@ -99,9 +100,9 @@ def _page_statement(sort: EntrySort) -> Select[*tuple[Any, ...]]:
             total.label("total"),
         )
         .outerjoin(_visualizations, _visualizations.c.entry_id == _entries.c.id)
-        # The caller's account is checked here, not by a probe first (ClaimedUserId): a
-        # disabled or deleted account gets no rows, and list_page asks why.
-        .where(owned, account_is_active(bindparam("user_id")))
+        # The caller's session and account are checked here, not by a probe first (Claims): a
+        # revoked session or a disabled or deleted account gets no rows, and list_page asks why.
+        .where(owned, session_is_live(bindparam("user_id"), bindparam("session_id")))
         .order_by(*order)
         .limit(bindparam("limit", type_=Integer))
         .offset(bindparam("offset", type_=Integer))
@@ -109,14 +110,14 @@ def _page_statement(sort: EntrySort) -> Select[*tuple[Any, ...]]:
 
 
 _PAGE_STATEMENTS = {sort: _page_statement(sort) for sort in EntrySort}
-# The caller's total, as a row only when their account is active (no row: refused).
+# The caller's total, as a row only when their session is live (no row: refused).
 _RAW_TOTAL_IF_ACTIVE = RawStatement.compile(
     select(
         select(func.count())
         .select_from(_entries)
         .where(_entries.c.user_id == bindparam("user_id"))
         .scalar_subquery()
-    ).where(account_is_active(bindparam("user_id")))
+    ).where(session_is_live(bindparam("user_id"), bindparam("session_id")))
 )
 
 
@@ -199,8 +200,8 @@ class NewEntry(TypedDict):
 # The values come as parameters (their keys name the columns): the statement is built once.
 _INSERT_ENTRY = insert(_entries).returning(*_PUBLIC_COLUMNS)
 # The same statements for the asyncpg lane of the two hottest requests (bench/: issue 9). The
-# insert there also checks the caller's account (ClaimedUserId): INSERT ... SELECT the values
-# WHERE the account is active, so a disabled or deleted account inserts nothing.
+# insert there also checks the caller's session (Claims): INSERT ... SELECT the values WHERE the
+# session is live, so a revoked session or a disabled or deleted account inserts nothing.
 _NEW_ENTRY_COLUMNS = tuple(NewEntry.__annotations__)
 # Its name as the naming convention made it (and the migration created it).
 _USER_FOREIGN_KEY = str(
@@ -212,7 +213,12 @@ _RAW_INSERT_ENTRY = RawStatement.compile(
         _NEW_ENTRY_COLUMNS,
         select(
             *(bindparam(name, type_=_entries.c[name].type) for name in _NEW_ENTRY_COLUMNS)
-        ).where(account_is_active(bindparam("user_id", type_=_entries.c.user_id.type))),
+        ).where(
+            session_is_live(
+                bindparam("user_id", type_=_entries.c.user_id.type),
+                bindparam("session_id", type_=_entries.c.user_id.type),
+            )
+        ),
     )
     .returning(*_PUBLIC_COLUMNS)
 )
@@ -224,13 +230,17 @@ async def insert_entry(session: AsyncSession, entry: NewEntry) -> EntryPublic:
     return to_public((await session.execute(_INSERT_ENTRY, entry)).one(), None)
 
 
-async def insert_entry_alone(driver: asyncpg.Connection, entry: NewEntry) -> EntryJson | None:
+async def insert_entry_alone(
+    driver: asyncpg.Connection, entry: NewEntry, session_id: uuid.UUID
+) -> EntryJson | None:
     """The same INSERT on the asyncpg lane (POST /entries): one statement, atomic on its own.
 
-    None, and nothing inserted, when the account `entry["user_id"]` is disabled or gone.
+    None, and nothing inserted, when the caller's session `session_id` has ended or the account
+    `entry["user_id"]` is disabled or gone.
     """
+    values = {**entry, "session_id": session_id}
     try:
-        row = await driver.fetchrow(_RAW_INSERT_ENTRY.sql, *_RAW_INSERT_ENTRY.args(entry))
+        row = await driver.fetchrow(_RAW_INSERT_ENTRY.sql, *_RAW_INSERT_ENTRY.args(values))
     except asyncpg.ForeignKeyViolationError as exc:
         # The account was deleted between the statement's EXISTS and its foreign-key check:
         # refused like any other gone account. Any other key's violation is not that.
@@ -244,7 +254,7 @@ async def insert_entry_alone(driver: asyncpg.Connection, entry: NewEntry) -> Ent
 
 async def list_page(
     driver: asyncpg.Connection,
-    user_id: uuid.UUID,
+    claims: TokenClaims,
     *,
     limit: int,
     offset: int,
@@ -252,15 +262,22 @@ async def list_page(
 ) -> tuple[list[EntryJson], int] | None:
     """A page of the user's entries and how many they have in all (on the asyncpg lane).
 
-    None when the account `user_id` is disabled or gone.
+    None when the session has ended or the account is disabled or gone.
     """
     statement = _RAW_PAGES[sort]
-    parameters = {"user_id": user_id, "limit": limit, "offset": offset}
+    parameters = {
+        "user_id": claims.user_id,
+        "session_id": claims.session_id,
+        "limit": limit,
+        "offset": offset,
+    }
     rows = await driver.fetch(statement.sql, *statement.args(parameters))
     if not rows:
-        # No rows: an empty journal, a page past the end, or an account that may not list. One
-        # more statement tells them apart and gives the total (no row at all: not active).
-        active = await driver.fetchrow(_RAW_TOTAL_IF_ACTIVE.sql, user_id)
+        # No rows: an empty journal, a page past the end, or a session that may not list. One
+        # more statement tells them apart and gives the total (no row at all: not live).
+        active = await driver.fetchrow(
+            _RAW_TOTAL_IF_ACTIVE.sql, *_RAW_TOTAL_IF_ACTIVE.args(parameters)
+        )
         return None if active is None else ([], int(active[0]))
     total = int(rows[0]["total"])
     entries = [dict(row) for row in rows]

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.auth.deps import ClaimedUserId
+from app.auth.deps import Claims
 from app.core.db import RequestDbDep, SessionDep
 from app.core.envelope import Envelope, envelope_response, ok
 from app.entries import service
@@ -29,13 +29,13 @@ MAX_OFFSET = 1_000_000
 
 
 # The two hot routes answer through envelope_response (orjson from the rows); response_model
-# keeps their documented shape, and tests compare the bytes with it. They take ClaimedUserId, not
-# CurrentUser: their one statement checks the caller's account itself (one round trip, not two).
+# keeps their documented shape, and tests compare the bytes with it. They take Claims, not
+# CurrentUser: their one statement checks the caller's session itself (one round trip, not two).
 @router.get(
     "", response_model=Envelope[EntriesPublic], summary="The caller's entries, a page at a time"
 )
 async def list_entries(
-    user_id: ClaimedUserId,
+    claims: Claims,
     db: RequestDbDep,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
@@ -44,7 +44,7 @@ async def list_entries(
     ),
 ) -> Response:
     page = await service.list_entries(
-        await db.driver(), user_id, limit=limit, offset=offset, sort=sort
+        await db.driver(), claims, limit=limit, offset=offset, sort=sort
     )
     return envelope_response(page)
 
@@ -55,8 +55,8 @@ async def list_entries(
     response_model=Envelope[EntryCreated],
     summary="Record an entry",
 )
-async def create_entry(body: EntryCreate, user_id: ClaimedUserId, db: RequestDbDep) -> Response:
-    entry = await service.create_entry(await db.driver(), user_id, body)
+async def create_entry(body: EntryCreate, claims: Claims, db: RequestDbDep) -> Response:
+    entry = await service.create_entry(await db.driver(), claims, body)
     return envelope_response({"entry": entry}, status.HTTP_201_CREATED)
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-import uuid
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.deps import AccountRefused
+from app.core.security import TokenClaims
 from app.entries import repository
 from app.entries.schemas import (
     EntryCreate,
@@ -24,14 +24,15 @@ log = logging.getLogger(__name__)
 
 
 async def create_entry(
-    driver: asyncpg.Connection, user_id: uuid.UUID, body: EntryCreate
+    driver: asyncpg.Connection, claims: TokenClaims, body: EntryCreate
 ) -> repository.EntryJson:
-    """Record an entry for a token's user; AccountRefused (nothing stored) if the account may not.
+    """Record an entry for a token's user; AccountRefused (nothing stored) if the session has
+    ended or the account may not.
 
-    The account is checked by the INSERT itself (app.auth.deps.ClaimedUserId).
+    The session is checked by the INSERT itself (app.auth.deps.Claims).
     """
     entry = repository.NewEntry(
-        user_id=user_id,
+        user_id=claims.user_id,
         situation=body.situation,
         emotions=[str(e) for e in body.emotions],
         intensity=intensity_to_decimal(body.intensity),
@@ -39,20 +40,20 @@ async def create_entry(
         source="manual",
         intake_session_id=None,
     )
-    created = await repository.insert_entry_alone(driver, entry)
+    created = await repository.insert_entry_alone(driver, entry, claims.session_id)
     if created is None:
         raise AccountRefused
     return created
 
 
 async def list_entries(
-    driver: asyncpg.Connection, user_id: uuid.UUID, *, limit: int, offset: int, sort: EntrySort
+    driver: asyncpg.Connection, claims: TokenClaims, *, limit: int, offset: int, sort: EntrySort
 ) -> repository.EntriesPageJson:
     """A page in EntriesPublic's shape, as plain data for envelope_response.
 
-    AccountRefused if the token's account may not list: the page's statement checks it.
+    AccountRefused if the token's session may not list: the page's statement checks it.
     """
-    page = await repository.list_page(driver, user_id, limit=limit, offset=offset, sort=sort)
+    page = await repository.list_page(driver, claims, limit=limit, offset=offset, sort=sort)
     if page is None:
         raise AccountRefused
     entries, total = page

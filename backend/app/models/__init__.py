@@ -4,6 +4,7 @@ from app.models.analytics import EmotionAnalytics
 from app.models.entry import ENTRY_SOURCES, EmotionEntry
 from app.models.intake import IntakeSession
 from app.models.media import PendingMediaDeletion
+from app.models.session import AuthSession, LoginAddress
 from app.models.usage import AIUsage
 from app.models.user import User
 from app.models.visualization import VISUALIZATION_STATUSES, VISUALIZATION_STYLES, Visualization
@@ -13,9 +14,11 @@ __all__ = [
     "VISUALIZATION_STATUSES",
     "VISUALIZATION_STYLES",
     "AIUsage",
+    "AuthSession",
     "EmotionAnalytics",
     "EmotionEntry",
     "IntakeSession",
+    "LoginAddress",
     "PendingMediaDeletion",
     "User",
     "Visualization",

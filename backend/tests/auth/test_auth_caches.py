@@ -28,9 +28,9 @@ def _service() -> TokenService:
     return TokenService(TEST_JWT_SECRET, 60)
 
 
-def _token(exp: int, sub: str | None = None) -> str:
-    claims = {"sub": sub or str(uuid.uuid4()), "iat": int(time.time()), "exp": exp}
-    return jwt.encode({**claims, "type": "access"}, TEST_JWT_SECRET, algorithm="HS256")
+def _token(exp: int) -> str:
+    claims = {"sub": str(uuid.uuid4()), "sid": str(uuid.uuid4()), "iat": int(time.time())}
+    return jwt.encode({**claims, "exp": exp, "type": "access"}, TEST_JWT_SECRET, algorithm="HS256")
 
 
 def test_a_verified_token_is_answered_from_the_cache_until_it_expires() -> None:
@@ -124,9 +124,10 @@ async def test_an_unknown_user_is_not_cached(
     settings: Settings, database: Database, users: UserFactory
 ) -> None:
     app = create_app(settings, database=database)
-    ghost = User(id=uuid.uuid4(), email="ghost@example.com", name="Ghost", hashed_password="x")
+    # A well-signed token naming an account and a session that do not exist.
+    token = _token(int(time.time()) + 600)
     async for client in _client_for(app):
-        response = await client.get(ME, headers=users.headers(ghost))
+        response = await client.get(ME, headers={"Authorization": f"Bearer {token}"})
         assert_error(response, 401, "UNAUTHORIZED")
         assert not app.state.user_cache._users
 

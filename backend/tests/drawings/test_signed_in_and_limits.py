@@ -123,7 +123,12 @@ async def test_an_expired_token_or_a_disabled_account_is_401(
 ) -> None:
     user = await users.create()
     assert settings.jwt_secret_key is not None
-    expired = TokenService(settings.jwt_secret_key.get_secret_value(), -1).issue(user.id)
+    login = users.session_of(user)
+    expired = (
+        TokenService(settings.jwt_secret_key.get_secret_value(), -1)
+        .issue(user.id, login.id, logged_in_at=login.created_at, session_ends_at=login.expires_at)
+        .token
+    )
     response = await client.post(
         FEELING, json=CHOICE, headers={"Authorization": f"Bearer {expired}"}
     )

@@ -10,12 +10,12 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.core.db import Database
 from app.entries import repository
-from app.models import EmotionEntry, User
+from app.models import AuthSession, EmotionEntry, User
 from tests.entries.conftest import ENTRIES, Journal, entry_payload
 from tests.helpers.swift_decoding import (
     CREATE_ENTRY_RESPONSE,
@@ -60,7 +60,7 @@ async def test_created_entry_is_stored_for_the_caller(
 async def test_creating_an_entry_is_one_round_trip(journal: Journal, engine: AsyncEngine) -> None:
     with recorded_statements(engine) as statements:
         await journal.create()
-    # The INSERT checks the caller's account itself (no probe before it: ClaimedUserId).
+    # The INSERT checks the caller's session itself (no probe before it: Claims).
     assert len(statements) == 1
     assert statements[0].startswith("INSERT INTO emotion_entries")
     assert "users.is_active" in statements[0]
@@ -227,11 +227,16 @@ async def test_an_entry_posted_while_its_account_is_deleted_is_refused_not_a_500
 ) -> None:
     """The INSERT's account check sees the user; its foreign-key check, run after the delete
     commits, does not: that race must be the same refusal as any deleted account."""
-    user_id = uuid.uuid4()
+    user_id, session_id = uuid.uuid4(), uuid.uuid4()
     async with committed_db.engine.begin() as conn:
         await conn.execute(
             insert(User).values(
                 id=user_id, email=f"{user_id}@example.com", name="Gone", hashed_password="!unusable"
+            )
+        )
+        await conn.execute(
+            insert(AuthSession).values(
+                id=session_id, user_id=user_id, expires_at=func.now() + func.make_interval(0, 0, 1)
             )
         )
     entry = repository.NewEntry(
@@ -247,7 +252,7 @@ async def test_an_entry_posted_while_its_account_is_deleted_is_refused_not_a_500
         await deleting.execute(delete(User).where(User.id == user_id))  # not committed yet
         driver = (await posting.get_raw_connection()).driver_connection
         assert isinstance(driver, asyncpg.Connection)
-        insert_task = asyncio.create_task(repository.insert_entry_alone(driver, entry))
+        insert_task = asyncio.create_task(repository.insert_entry_alone(driver, entry, session_id))
         # Wait until the INSERT has passed its EXISTS and blocks in the foreign-key check on the
         # deleted row's lock; only then is the race the one this test is about.
         await _wait_for_lock(committed_db, driver.get_server_pid())

@@ -207,7 +207,7 @@ async def test_listing_costs_the_same_queries_for_2_or_40_entries_and_counts_in_
         assert (await _list(journal, limit=40)).status_code == 200
     # One round trip and nothing else: the page, its visualizations (joined), the total (a
     # COUNT subquery on the user's rows, not a count of the loaded page) and the check that
-    # the caller's account is active (no probe before it: ClaimedUserId).
+    # the caller's account is active (no probe before it: Claims).
     assert len(few) == len(many) == 1
     listing = many[0]
     assert "users.is_active" in listing

@@ -29,7 +29,7 @@ class Party:
 
 async def make_party(users: UserFactory) -> Party:
     user = await users.create()
-    token = users.tokens.issue(user.id)
+    token = users.token(user)
     return Party(user=user, headers={"Authorization": f"Bearer {token}"}, token=token)
 
 
@@ -154,3 +154,16 @@ def assert_refused(response: httpx.Response, status: int, code: str) -> None:
     body = response.json()
     assert body["success"] is False
     assert body["error"]["code"] == code
+
+
+def body_schema_name(operation: dict[str, Any]) -> str | None:
+    """The component name of an operation's JSON body schema (an optional body is anyOf
+    [schema, null]), or None when it takes no JSON body."""
+    body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    if body is None:
+        return None
+    schema = body["schema"]
+    refs = [s["$ref"] for s in schema.get("anyOf", [schema]) if "$ref" in s]
+    assert len(refs) == 1, schema
+    ref: str = refs[0]
+    return ref.rsplit("/", 1)[1]

@@ -21,9 +21,9 @@ from fastapi.routing import APIRoute
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.deps import get_claimed_user_id
+from app.auth.deps import get_claims
 from app.core.openapi import depends_on
-from app.models import EmotionEntry, User
+from app.models import AuthSession, EmotionEntry, User
 from tests.conftest import TEST_JWT_SECRET
 from tests.security.conftest import (
     API,
@@ -122,8 +122,23 @@ async def _disable(db: AsyncSession, user: User) -> None:
     await db.execute(update(User).where(User.id == user.id).values(is_active=False))
 
 
-# GET and POST /entries check the account inside their one statement, not with a probe first
-# (ClaimedUserId): every branch of theirs is tried, beside a route that probes (/auth/me).
+async def _log_out(db: AsyncSession, user: User) -> None:
+    await db.execute(
+        update(AuthSession).where(AuthSession.user_id == user.id).values(revoked_at=func.now())
+    )
+
+
+async def _expire_session(db: AsyncSession, user: User) -> None:
+    # A session past SESSION_MAX_AGE_DAYS: its tokens may still be unexpired themselves.
+    await db.execute(
+        update(AuthSession)
+        .where(AuthSession.user_id == user.id)
+        .values(expires_at=func.now() - func.make_interval(0, 0, 0, 0, 0, 1))
+    )
+
+
+# GET and POST /entries check the session inside their one statement, not with a probe first
+# (Claims): every branch of theirs is tried, beside a route that probes (/auth/me).
 HOT_AND_PROBED = [
     ("GET", "/entries", 0),  # an empty journal: the branch that asks why there are no rows
     ("GET", "/entries", 3),  # the page statement itself
@@ -134,12 +149,12 @@ HOT_AND_PROBED = [
 
 
 def test_only_the_routes_tested_above_skip_the_account_probe(app: FastAPI) -> None:
-    """ClaimedUserId leaves the account check to the route's statement: a route that takes it
-    without checking would accept disabled accounts, so each one must be in HOT_AND_PROBED."""
+    """Claims leaves the session check to the route's statement: a route that takes it without
+    checking would accept revoked sessions, so each one must be in HOT_AND_PROBED."""
     unprobed = {
         (method, route.path)
         for route in app.routes
-        if isinstance(route, APIRoute) and depends_on(route.dependant, (get_claimed_user_id,))
+        if isinstance(route, APIRoute) and depends_on(route.dependant, (get_claims,))
         for method in route.methods or ()
     }
     tested = {(method, f"{API}{path.split('?')[0]}") for method, path, _ in HOT_AND_PROBED}
@@ -147,9 +162,13 @@ def test_only_the_routes_tested_above_skip_the_account_probe(app: FastAPI) -> No
     assert unprobed <= tested
 
 
-@pytest.mark.parametrize("revoke", [_delete, _disable], ids=["deleted", "disabled"])
+@pytest.mark.parametrize(
+    "revoke",
+    [_delete, _disable, _log_out, _expire_session],
+    ids=["deleted", "disabled", "logged-out", "session-expired"],
+)
 @pytest.mark.parametrize(("method", "path", "entries"), HOT_AND_PROBED)
-async def test_the_token_of_a_deleted_or_disabled_account_is_refused_at_once(
+async def test_the_token_of_an_ended_session_or_a_gone_account_is_refused_at_once(
     client: httpx.AsyncClient,
     db: AsyncSession,
     owner: Party,

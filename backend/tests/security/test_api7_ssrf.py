@@ -20,7 +20,7 @@ from app.main import create_app
 from tests.conftest import _client_for
 from tests.fakes.fixtures import fake_gemini, gemini_provider
 from tests.fakes.gemini import FakeGemini
-from tests.security.conftest import API, Party
+from tests.security.conftest import API, Party, body_schema_name
 
 __all__ = ["fake_gemini", "gemini_provider"]
 
@@ -34,10 +34,9 @@ def _inputs(spec: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         for method, operation in operations.items():
             for parameter in operation.get("parameters", []):
                 yield f"{method} {path} {parameter['name']}", parameter.get("schema", {})
-            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
-            if body is None:
+            ref = body_schema_name(operation)
+            if ref is None:
                 continue
-            ref = body["schema"]["$ref"].rsplit("/", 1)[1]
             for name, schema in schemas[ref].get("properties", {}).items():
                 yield f"{method} {path} {name}", schema
 

@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.security.conftest import API, Party, assert_refused, insert_entry
+from tests.security.conftest import API, Party, assert_refused, body_schema_name, insert_entry
 
 OVERSIZED = 100_000  # far past every field limit, well under the 1 MiB body limit
 
@@ -50,12 +50,27 @@ def _valid_bodies(entry_id: uuid.UUID) -> dict[tuple[str, str], dict[str, Any]]:
             **feeling,
             "story_text": "My manager moved the deadline up by a whole week and I had plans.",
         },
+        # A wrong password is refused (403) after validation: nothing changes, nothing is gone.
+        ("POST", f"{API}/auth/password"): {
+            "current_password": "Not-The-Password-1",
+            "new_password": "Another-Valid-Pass-123",
+        },
+        ("DELETE", f"{API}/auth/me"): {"password": "Not-The-Password-1"},
+        # Last: a valid one really ends the owner's session.
+        ("POST", f"{API}/auth/logout"): {"everywhere": False},
     }
 
 
-# Deliberately unbounded: an over-long login password is simply a wrong password (401), checked
-# without hashing it; the body size limit bounds it.
-UNBOUNDED = {("POST", f"{API}/auth/login", "password")}
+# Deliberately unbounded: an over-long password given to prove who one is is simply a wrong
+# password (401 at login, 403 when signed in), hashed no further than the longest a password can
+# be; the body size limit bounds it.
+UNBOUNDED = {
+    ("POST", f"{API}/auth/login", "password"): (401, "UNAUTHORIZED"),
+    ("POST", f"{API}/auth/password", "current_password"): (403, "FORBIDDEN"),
+    ("DELETE", f"{API}/auth/me", "password"): (403, "FORBIDDEN"),
+}
+# Routes whose body is optional: JSON null is the same as no body.
+OPTIONAL_BODY = {("POST", f"{API}/auth/logout")}
 
 
 def _variants(schema: dict[str, Any]) -> list[dict[str, Any]]:
@@ -75,6 +90,7 @@ WRONG_VALUES: dict[str, list[Any]] = {
     "string": [12, True, ["text"], {"text": "x"}],
     "number": ["0.5", True, [0.5], {"value": 0.5}],
     "array": ["joy", 3, {"0": "joy"}, [["joy"]]],
+    "boolean": ["true", 1, [True], {"value": True}],
 }
 
 
@@ -90,11 +106,11 @@ async def body_routes(
     schemas = {}
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
-            if "requestBody" not in operation:
+            name = body_schema_name(operation)
+            if name is None:
                 continue
             concrete = path.replace("{entry_id}", str(entry.id))
-            ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
-            schemas[(method.upper(), concrete)] = components[ref.rsplit("/", 1)[1]]
+            schemas[(method.upper(), concrete)] = components[name]
     assert set(schemas) == set(bodies), "give every body route a valid example"
     return bodies, {"schemas": schemas, "components": components}
 
@@ -152,7 +168,7 @@ async def test_over_long_strings_are_400(
             for broken in [*just_over, value + "x" * OVERSIZED]:
                 response = await _send(client, route, {**body, field: broken}, owner)
                 if (*route, field) in UNBOUNDED:
-                    assert_refused(response, 401, "UNAUTHORIZED")
+                    assert_refused(response, *UNBOUNDED[(*route, field)])
                 else:
                     assert_refused(response, 400, "VALIDATION_ERROR")
 
@@ -182,6 +198,8 @@ async def test_a_body_that_is_not_an_object_is_400(
     owner: Party,
 ) -> None:
     for route in body_routes[0]:
+        if body is None and route in OPTIONAL_BODY:
+            continue
         response = await client.request(
             route[0],
             route[1],

@@ -80,7 +80,7 @@ async def test_progress_messages_then_complete_with_a_working_image_url(
 ) -> None:
     user = await committed_users.create()
     visualization_id = await _queue(live_server, committed_users, user, make_entry)
-    token = committed_users.tokens.issue(user.id)
+    token = committed_users.token(user)
     async with connect(_url(live_server, visualization_id, token)) as ws:
         first = json.loads(await ws.recv())
         assert first == {
@@ -120,9 +120,7 @@ async def test_failed_job_ends_with_a_failed_message(
         )
     )
     visualization_id = await _queue(live_server, committed_users, user, make_entry)
-    async with connect(
-        _url(live_server, visualization_id, committed_users.tokens.issue(user.id))
-    ) as ws:
+    async with connect(_url(live_server, visualization_id, committed_users.token(user))) as ws:
         messages = await _messages_until_done(ws)
     assert messages[-1] == {
         "type": "failed",
@@ -143,12 +141,11 @@ async def test_refused_connections_close_with_policy_violation(
 ) -> None:
     owner, other = await committed_users.create(), await committed_users.create()
     visualization_id = await _queue(live_server, committed_users, owner, make_entry)
-    tokens = committed_users.tokens
     url = {
         "bad-token": _url(live_server, visualization_id, "not-a-jwt"),
         "no-token": f"ws://{live_server}/api/v1/ws/visualizations/{visualization_id}",
-        "other-user": _url(live_server, visualization_id, tokens.issue(other.id)),
-        "unknown-id": _url(live_server, "not-a-uuid", tokens.issue(owner.id)),
+        "other-user": _url(live_server, visualization_id, committed_users.token(other)),
+        "unknown-id": _url(live_server, "not-a-uuid", committed_users.token(owner)),
     }[who]
     async with connect(url) as ws:
         with pytest.raises(ConnectionClosed) as closed:
@@ -174,9 +171,7 @@ async def test_progress_arrives_when_the_worker_is_another_process(
         "AI_PROVIDER": "local",
         "LOG_LEVEL": "WARNING",
     }
-    async with connect(
-        _url(live_server, visualization_id, committed_users.tokens.issue(user.id))
-    ) as ws:
+    async with connect(_url(live_server, visualization_id, committed_users.token(user))) as ws:
         assert json.loads(await ws.recv())["data"]["status"] == "pending"
         process = await asyncio.create_subprocess_exec(
             *[sys.executable, "-m", "app.cli", "worker"],
@@ -200,7 +195,7 @@ async def _watcher(
     """A new user with a queued visualization, and the URL of its progress socket."""
     user = await users.create()
     visualization_id = await _queue(live_server, users, user, make_entry)
-    return user, _url(live_server, visualization_id, users.tokens.issue(user.id))
+    return user, _url(live_server, visualization_id, users.token(user))
 
 
 async def test_frames_a_client_sends_cost_no_query(
