@@ -1,11 +1,12 @@
-"""Auth routes: register, login, refresh, logout, password change, the account."""
+"""Auth routes: register, login, refresh, logout, password change, the account and its export."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Request, status
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from app.auth import service
 from app.auth.deps import (
@@ -14,6 +15,7 @@ from app.auth.deps import (
     PasswordHasherDep,
     TokenServiceDep,
 )
+from app.auth.export import Export
 from app.auth.schemas import (
     AccountDeletion,
     AIUsagePublic,
@@ -29,10 +31,10 @@ from app.auth.schemas import (
 )
 from app.auth.sessions import end_sessions, live_session, token_for
 from app.auth.throttle import LoginGuardDep
-from app.core.db import RequestDbDep, SessionDep
+from app.core.db import DatabaseDep, RequestDbDep, SessionDep
 from app.core.envelope import Envelope, ok
 from app.core.security import TokenService
-from app.media.deps import MediaDeletionsDep
+from app.media.deps import MediaDeletionsDep, MediaStoreDep
 from app.quota.deps import AIQuotaDep
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -151,3 +153,26 @@ async def delete_me(
     account's tokens refused. 403 for a wrong password (throttled like a failed login)."""
     await service.delete_account(desk, deletions, user, password=body.password)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/me/export",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/zip": {}}, "description": "A ZIP archive"}},
+    summary="Everything stored about the signed-in person, as a ZIP download",
+)
+async def export_me(
+    user: CurrentUser, database: DatabaseDep, media: MediaStoreDep
+) -> StreamingResponse:
+    """`export.json` (profile, sessions, entries, intake conversations, visualizations with
+    their analysis, AI usage) and `pictures/<visualization id>/` (the images and thumbnails
+    themselves), streamed as it is made."""
+    day = datetime.now(UTC).date().isoformat()
+    return StreamingResponse(
+        Export(database, media, user.id).archive(),
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="emotionviz-export-{day}.zip"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -1,4 +1,4 @@
-"""A person's own data: deleting the account takes everything with it.
+"""A person's own data: deleting the account takes everything with it; exporting hands it over.
 
 The journals here are made as the app makes them: registered, written and drawn through the API,
 with the in-process worker drawing the pictures (local provider) into a private media directory.
@@ -6,10 +6,14 @@ with the in-process worker drawing the pictures (local provider) into a private 
 
 from __future__ import annotations
 
+import io
+import json
 import uuid
+import zipfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -209,3 +213,76 @@ async def test_deleting_the_account_leaves_no_rows_no_pictures_and_no_working_to
     assert again.status_code == 201, again.text
     fresh = bearer(again.json()["data"]["access_token"])
     assert (await client.get(f"{API}/entries", headers=fresh)).json()["data"]["total"] == 0
+
+
+# --- exporting -----------------------------------------------------------------------------
+
+
+async def test_the_export_is_a_zip_of_the_whole_journal_with_its_pictures(
+    client: httpx.AsyncClient, journal_settings: Settings, committed_db: Database
+) -> None:
+    owner = await write_journal(client, committed_db, "Owner")
+    bystander = await write_journal(client, committed_db, "Bystander", drawn=1)
+
+    response = await client.get(f"{API}/auth/me/export", headers=owner.headers)
+
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/zip"
+    assert response.headers["content-disposition"].startswith(
+        'attachment; filename="emotionviz-export-'
+    )
+    assert response.headers["cache-control"] == "no-store"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert archive.testzip() is None  # every member's CRC checks out
+    raw = archive.read("export.json")
+    document: dict[str, Any] = json.loads(raw)
+
+    assert document["format"] == "emotionviz-export"
+    assert document["profile"]["email"] == owner.email
+    assert document["profile"]["id"] == str(owner.user_id)
+    assert sorted(e["id"] for e in document["entries"]) == sorted(owner.entry_ids)
+    assert {e["situation"] for e in document["entries"]} >= {"A quiet Sunday", "Owner's long week"}
+    (intake,) = document["intake_sessions"]
+    assert intake["id"] == owner.intake_session_id
+    assert intake["is_complete"] is True
+    assert intake["conversation_history"], "the questions and answers themselves"
+    assert intake["final_summary"]
+    assert [s["ended_at"] for s in document["sessions"]] == [None]
+    assert {u["kind"] for u in document["ai_usage"]} == {"text", "image"}
+
+    visualizations = {v["id"]: v for v in document["visualizations"]}
+    assert set(visualizations) == set(owner.visualization_ids)
+    pictures = 0
+    for visualization_id, visualization in visualizations.items():
+        assert visualization["status"] == "completed"
+        assert visualization["summary"]
+        assert visualization["analysis"]
+        folder = picture_folder(journal_settings, visualization_id)
+        for member in (visualization["image"], visualization["thumbnail"]):
+            assert member.startswith(f"pictures/{visualization_id}/")
+            # The picture itself, byte for byte, not a link that would expire.
+            assert archive.read(member) == (folder / member.rsplit("/", 1)[1]).read_bytes()
+            pictures += 1
+    assert sorted(archive.namelist()) == sorted(
+        ["export.json", *(v[k] for v in visualizations.values() for k in ("image", "thumbnail"))]
+    )
+    assert pictures == 4
+
+    # Nothing of anyone else, and never a credential.
+    text_of_it = raw.decode()
+    assert bystander.email not in text_of_it
+    assert "Bystander" not in text_of_it
+    assert "argon2" not in text_of_it
+    assert owner.token not in text_of_it
+    assert "hashed_password" not in text_of_it
+
+
+async def test_the_export_needs_a_live_session(
+    client: httpx.AsyncClient, committed_db: Database
+) -> None:
+    owner = await write_journal(client, committed_db, "Owner", drawn=0)
+    assert_error(await client.get(f"{API}/auth/me/export"), 401, "UNAUTHORIZED")
+    out = await client.post(f"{API}/auth/logout", headers=owner.headers)
+    assert out.status_code == 204
+    refused = await client.get(f"{API}/auth/me/export", headers=owner.headers)
+    assert_error(refused, 401, "UNAUTHORIZED")
