@@ -87,6 +87,21 @@ def _prepare_metrics_dir(settings: Settings) -> None:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
 
 
+def _prepare_rate_limit_table(settings: Settings) -> None:
+    """Give this run's API workers one rate-limit table to map together (app.core.ratelimit_table).
+
+    A fresh file per run: counters restart with the service, and a changed
+    RATE_LIMIT_TABLE_SLOTS never meets a table laid out for another size.
+    """
+    if settings.rate_limit_storage_url is not None:
+        return  # Redis keeps the counters
+    table = settings.data_dir / "run" / "ratelimits.bin"
+    table.parent.mkdir(parents=True, exist_ok=True)
+    table.unlink(missing_ok=True)
+    os.environ["RATE_LIMIT_TABLE"] = str(table)
+    get_settings.cache_clear()
+
+
 @cli.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind; 0.0.0.0 for devices on the LAN.")] = (
@@ -104,7 +119,8 @@ def serve(
     settings = get_settings()
     _prepare(settings)
     _prepare_metrics_dir(settings)
-    with database(settings) as settings:
+    _prepare_rate_limit_table(settings)
+    with database(get_settings()) as settings:
         log.info(
             "serving",
             extra={"host": host, "port": port, "workers": workers, "reload": reload},

@@ -7,7 +7,8 @@ wrk's req/s moves with whatever else the machine runs; CPU time spent per reques
 This drives N requests straight through the ASGI app (no sockets, no HTTP parsing: those are the
 server's share and the same for the floor) on uvloop, against an embedded PostgreSQL in a
 throw-away directory, configured the way `emotionviz serve` runs it: JSON logs to a file and a
-stream, Prometheus multiprocess mode, rate limits on (raised), the in-memory limiter store.
+stream, Prometheus multiprocess mode, rate limits on (raised) in the table file that serve's
+workers share.
 It prints, per scenario, the application's CPU time per request (`time.process_time`) and the
 PostgreSQL server's CPU time per request (its processes' user+system time, read with psutil).
 """
@@ -200,6 +201,7 @@ async def _run(args: argparse.Namespace, data_dir: Path, pg_url: str) -> dict[st
         rate_limit_per_minute=100_000_000,
         rate_limit_per_hour=100_000_000,
         rate_limit_auth_per_minute=100_000_000,
+        rate_limit_table=data_dir / "run" / "ratelimits.bin",  # as `serve` shares it
         db_pool_size=args.pool_size or args.concurrency,
         db_max_overflow=args.max_overflow,
     )

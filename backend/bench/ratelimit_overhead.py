@@ -1,4 +1,5 @@
-"""What the rate limiter adds to a request: the same requests with limits off, in memory, in Redis.
+"""What the rate limiter adds to a request: limits off, counters in this process's table, in the
+table file a server's workers share, and in Redis.
 
     cd backend && uv run python -m bench.ratelimit_overhead [--requests 3000] [--rounds 5]
         [--redis redis://127.0.0.1:6379/15]      # omit the Redis mode with --redis ""
@@ -53,6 +54,8 @@ def settings_for(mode: str, data_dir: Path, redis_url: str) -> Settings:
     }
     if mode == "redis":
         values["rate_limit_storage_url"] = SecretStr(redis_url)
+    if mode == "shared":
+        values["rate_limit_table"] = data_dir / "run" / f"ratelimits-{uuid.uuid4()}.bin"
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]
 
 
@@ -109,7 +112,7 @@ async def main() -> None:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/15", help='"" to skip Redis')
     args = parser.parse_args()
 
-    modes = ["off", "memory"] + (["redis"] if args.redis else [])
+    modes = ["off", "memory", "shared"] + (["redis"] if args.redis else [])
     stats: dict[tuple[str, str], dict[str, list[float]]] = {}
     with tempfile.TemporaryDirectory(prefix="emotionviz-bench-") as tmp:
         for round_number in range(args.rounds):

@@ -35,7 +35,14 @@ def _clean_env(data_dir: Path) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "GEMINI_API_KEY", "JWT_SECRET_KEY", "TEST_DATABASE_URL"}
+        if k
+        not in {
+            "DATABASE_URL",
+            "GEMINI_API_KEY",
+            "JWT_SECRET_KEY",
+            "TEST_DATABASE_URL",
+            "RATE_LIMIT_STORAGE_URL",
+        }
     }
     env["DATA_DIR"] = str(data_dir)
     return env
@@ -71,10 +78,10 @@ def serve(tmp_path: Path) -> Iterator[tuple[Path, int, list[subprocess.Popen[byt
     EmbeddedPostgres(data_dir / "pg-embedded").stop()
 
 
-def _start(data_dir: Path, port: int, *options: str) -> subprocess.Popen[bytes]:
+def _start(data_dir: Path, port: int, *options: str, **env: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [EMOTIONVIZ, "serve", "--port", str(port), *options],
-        env=_clean_env(data_dir),
+        env=_clean_env(data_dir) | env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -156,17 +163,24 @@ def _listeners(port: int) -> set[int]:
     return set(_listening_sockets(port))
 
 
-def _serving_pid(port: int) -> int:
-    """Which process accepted a new connection: the one holding its server side."""
+def _served(port: int, path: str) -> tuple[int, int]:
+    """(status, pid) of a GET on a new connection; the pid is the process that accepted it, the
+    one holding the connection's server side."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
-        client.sendall(b"GET /health HTTP/1.1\r\nHost: test\r\n\r\n")
-        assert client.recv(4096).startswith(b"HTTP/1.1 200")
+        client.sendall(f"GET {path} HTTP/1.1\r\nHost: test\r\n\r\n".encode())
+        status = int(client.recv(4096).split(b" ", 2)[1])
         local_port = client.getsockname()[1]
         for conn in psutil.net_connections(kind="tcp"):
             if _port(conn.laddr) == port and _port(conn.raddr) == local_port:
                 assert conn.pid is not None
-                return conn.pid
+                return status, conn.pid
     raise AssertionError("no server-side socket for this connection")
+
+
+def _serving_pid(port: int) -> int:
+    status, pid = _served(port, "/health")
+    assert status == 200
+    return pid
 
 
 def _wait_for(condition: Callable[[], bool], timeout: float = 90) -> None:
@@ -216,3 +230,24 @@ def test_serve_with_workers_refuses_a_port_another_server_shares(
         other.listen()
         procs.append(server := _start(data_dir, port, "--workers", "2"))
         assert server.wait(timeout=90) != 0
+
+
+def test_a_limit_holds_across_the_workers_of_one_server_without_redis(
+    serve: tuple[Path, int, list[subprocess.Popen[bytes]]],
+) -> None:
+    """10 a minute with two workers: 10 answers, then 429 from both, whichever serves."""
+    data_dir, port, procs = serve
+    procs.append(server := _start(data_dir, port, "--workers", "2", RATE_LIMIT_PER_MINUTE="10"))
+    _wait_healthy(port, server)
+    _wait_for(lambda: len(_listeners(port)) == 2)
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: _served(port, "/api/v1/emotions"), range(32)))
+    statuses = [status for status, _ in answers]
+    assert statuses.count(200) == 10
+    assert statuses.count(429) == 22
+    # Both workers answered, and both refused: neither counted on its own.
+    assert {pid for _, pid in answers} == _listeners(port)
+    assert {pid for status, pid in answers if status == 429} == _listeners(port)
+    assert (data_dir / "run" / "ratelimits.bin").stat().st_mode & 0o077 == 0
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=60)

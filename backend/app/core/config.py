@@ -160,6 +160,11 @@ class Settings(BaseSettings):
     rate_limit_login_failures_per_email_per_hour: int = Field(default=50, ge=1)
     visualization_concurrency_limit: int = Field(default=10, ge=1)
     rate_limit_storage_url: SecretStr | None = None
+    # Without RATE_LIMIT_STORAGE_URL: the counters' table, a file the workers of one server map
+    # together (`emotionviz serve` sets it per run); unset, each process counts alone.
+    rate_limit_table: Path | None = None
+    # Records in that table (32 bytes each); an identity uses one per limit window.
+    rate_limit_table_slots: int = Field(default=65536, ge=1024, le=16_777_216)
     # Progress WebSockets one person may hold open on one process; the next is closed with 1008.
     ws_max_per_user: int = Field(default=5, ge=1)
     # /health/ready and /metrics reuse their database reading for this long.
