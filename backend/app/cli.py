@@ -1,4 +1,4 @@
-"""The `emotionviz` command (SPEC §3.4)."""
+"""The `emotionviz` command (README, "The `emotionviz` command")."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from typing import Annotated, Any
 
 import typer
 
-from app.core import serving
-from app.core.config import BACKEND_DIR, Settings, get_settings
-from app.core.db import libpq_url
-from app.core.embedded_pg import SUPERUSER, EmbeddedPostgres, bin_path
-from app.core.logging import configure_logging
+from app.ops import serving
+from app.ops.embedded_pg import SUPERUSER, EmbeddedPostgres, bin_path
+from app.platform.config import BACKEND_DIR, Settings, get_settings
+from app.platform.db.database import libpq_url
+from app.platform.observability.logging import configure_logging
 
 cli = typer.Typer(help="EmotionVisualizer backend.", no_args_is_help=True, add_completion=False)
 media_cli = typer.Typer(help="The pictures' store.", no_args_is_help=True)
@@ -53,7 +53,7 @@ def database(settings: Settings, *, migrate: bool = True) -> Iterator[Settings]:
         settings = get_settings()
     try:
         if migrate:
-            from app.core.migrate import upgrade
+            from app.platform.db.migrate import upgrade
 
             upgrade()
             log.info("database migrated to head")
@@ -76,7 +76,8 @@ def _prepare(settings: Settings) -> None:
 def _prepare_metrics_dir(settings: Settings) -> None:
     """Let every API worker process write Prometheus samples to one place that /metrics reads.
 
-    Must happen before app.core.metrics is imported anywhere (prometheus_client reads the
+    Must happen before app.platform.observability.metrics is imported anywhere
+    (prometheus_client reads the
     variable at import). Wiped at each start: counters restart with the service.
     """
     import shutil
@@ -88,7 +89,8 @@ def _prepare_metrics_dir(settings: Settings) -> None:
 
 
 def _prepare_rate_limit_table(settings: Settings) -> None:
-    """Give this run's API workers one rate-limit table to map together (app.core.ratelimit_table).
+    """Give this run's API workers one rate-limit table to map together
+    (app.platform.ratelimit.table).
 
     A fresh file per run: counters restart with the service, and a changed
     RATE_LIMIT_TABLE_SLOTS never meets a table laid out for another size.
@@ -140,7 +142,7 @@ def serve(
             "timeout_worker_healthcheck": 30,
         }
         if workers > 1 and not reload and serving.REUSE_PORT:
-            # A listening socket per worker, so connections spread evenly (app.core.serving).
+            # A listening socket per worker, so connections spread evenly (app.ops.serving).
             serving.run_workers(uvicorn.Config("app.main:app", **options))
         else:
             uvicorn.run("app.main:app", **options)
@@ -156,7 +158,7 @@ def worker(
     import asyncio
 
     from app.ai.factory import build_provider
-    from app.jobs.runner import run_worker
+    from app.visualizations.runner import run_worker
 
     settings = get_settings()
     _prepare(settings)
@@ -181,7 +183,7 @@ def migrate(
     settings = get_settings()
     _prepare(settings)
     with database(settings, migrate=False):
-        from app.core.migrate import upgrade
+        from app.platform.db.migrate import upgrade
 
         upgrade(revision=revision)
         typer.echo(f"migrated to {revision}")
@@ -230,7 +232,7 @@ def backup(
     With MEDIA_STORAGE_URL set the pictures are in the bucket, not in the archive: copy the
     bucket with the store's own tools (docs/DEPLOY.md).
     """
-    from app.core.backup import create_backup
+    from app.ops.backup import create_backup
 
     settings = get_settings()
     _prepare(settings)
@@ -257,8 +259,8 @@ def restore(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Archive to read.")],
 ) -> None:
     """Replace the database (and, with the local store, the pictures) with those in FILE."""
-    from app.core.backup import BackupRefused, inspect_backup, restore_backup
-    from app.core.migrate import upgrade
+    from app.ops.backup import BackupRefused, inspect_backup, restore_backup
+    from app.platform.db.migrate import upgrade
 
     settings = get_settings()
     _prepare(settings)

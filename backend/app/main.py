@@ -12,42 +12,45 @@ from fastapi.routing import APIRoute
 
 from app.ai.factory import build_provider
 from app.ai.protocol import AIProvider
+from app.ai.telemetry import install_ai_call_metrics
 from app.analytics.router import router as analytics_router
-from app.auth.deps import ActiveUserCache, get_claims, get_current_user
+from app.auth.deps import get_claims, get_current_user
+from app.auth.passwords import PasswordHasher
 from app.auth.router import router as auth_router
+from app.auth.tokens import token_service
+from app.auth.user_cache import ActiveUserCache
 from app.catalog.router import router as catalog_router
-from app.core.access_log import AccessRecorder
-from app.core.config import APP_VERSION, Settings, get_settings
-from app.core.cors import EnvelopeCORSMiddleware
-from app.core.db import Database, create_engine, open_pool
-from app.core.envelope import ERROR_RESPONSES
-from app.core.gctuning import tune_for_serving
-from app.core.handlers import install_exception_handlers
-from app.core.logging import configure_logging
-from app.core.metrics import install_ai_call_metrics
-from app.core.middleware import (
-    BodySizeLimitMiddleware,
-    RequestContextMiddleware,
-    RequestDbMiddleware,
-)
-from app.core.openapi import document_bearer_auth
-from app.core.ratelimit import RateLimiter
-from app.core.ratelimit_middleware import RateLimitMiddleware
-from app.core.routes import add_routes
-from app.core.security import token_service
 from app.drawings.offline.story_bank import load_language_model
 from app.drawings.router import router as drawings_router
 from app.entries.router import router as entries_router
 from app.health.metrics import router as metrics_router
 from app.health.router import router as health_router
 from app.intake.router import router as intake_router
-from app.jobs.runner import build_worker
 from app.jobs.worker import Worker
 from app.media.deletions import MediaDeletions
 from app.media.factory import open_media_store
 from app.media.signing import MediaSigner
+from app.ops.gctuning import tune_for_serving
+from app.platform.config import APP_VERSION, Settings, get_settings
+from app.platform.db.database import Database, create_engine, open_pool
+from app.platform.http.cors import EnvelopeCORSMiddleware
+from app.platform.http.docs import install_offline_docs
+from app.platform.http.envelope import ERROR_RESPONSES
+from app.platform.http.handlers import install_exception_handlers
+from app.platform.http.middleware import (
+    BodySizeLimitMiddleware,
+    RequestContextMiddleware,
+    RequestDbMiddleware,
+)
+from app.platform.http.openapi import document_bearer_auth
+from app.platform.http.routes import add_routes
+from app.platform.observability.access_log import AccessRecorder
+from app.platform.observability.logging import configure_logging
+from app.platform.ratelimit.limiter import RateLimiter
+from app.platform.ratelimit.middleware import RateLimitMiddleware
 from app.visualizations.router import media_router
 from app.visualizations.router import router as visualizations_router
+from app.visualizations.runner import build_worker
 from app.visualizations.ws import ws_router
 
 log = logging.getLogger(__name__)
@@ -86,7 +89,7 @@ def create_app(
     serving: bool = False,
 ) -> FastAPI:
     """`serving`: this process exists to run this one app (the server's workers, benchmarks), so
-    the garbage collector is tuned for it once it has started (app.core.gctuning)."""
+    the garbage collector is tuned for it once it has started (app.ops.gctuning)."""
     settings = settings or get_settings()
     install_ai_call_metrics()
 
@@ -151,6 +154,9 @@ def create_app(
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
         debug=False,  # never render tracebacks, even with DEBUG=true
+        # /docs and /redoc are served with their assets, not FastAPI's CDN links: see below.
+        docs_url=None,
+        redoc_url=None,
         # FastAPI's native OpenTelemetry asks the global providers on every request whether it
         # has anything to do; the service reports through Prometheus (/metrics) and its JSON
         # logs, so it is off (~2 µs a request: the providers lookup, measured with timeit).
@@ -161,6 +167,10 @@ def create_app(
     app.state.tokens = token_service(settings)
     app.state.limiter = RateLimiter(settings)
     app.state.user_cache = ActiveUserCache(settings.auth_user_cache_seconds)
+    # The slots live under DATA_DIR, so every API worker on it shares the one bound.
+    app.state.passwords = PasswordHasher(
+        settings.password_hash_concurrency, settings.data_dir / "locks"
+    )
     app.state.access_recorder = AccessRecorder(settings.access_log_batch_ms / 1000)
     install_exception_handlers(app)
     for router in API_ROUTERS:
@@ -168,13 +178,16 @@ def create_app(
     add_routes(app, health_router)
     add_routes(app, metrics_router)
     document_bearer_auth(app, get_current_user, get_claims)
+    install_offline_docs(app)  # /docs, /docs/oauth2-redirect, /redoc, and /docs-assets/
 
     # Last added runs first. Order, outermost first: request context (ids, logs, metrics, last-
     # resort errors) → CORS (so even a 429 carries CORS headers) → rate limits → body size →
     # the request's transaction (committed before the response starts).
     app.add_middleware(RequestDbMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_body_size=settings.max_body_size)
-    app.add_middleware(RateLimitMiddleware, limiter=app.state.limiter, tokens=app.state.tokens)
+    app.add_middleware(
+        RateLimitMiddleware, limiter=app.state.limiter, subject=app.state.tokens.subject
+    )
     app.add_middleware(
         EnvelopeCORSMiddleware,
         allow_origins=settings.allowed_origins,

@@ -33,11 +33,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from app.analytics import service
 from app.analytics.queries import SUMMARY, TIMELINE
+from app.auth.tokens import TokenService
 from app.catalog.data import EMOTION_IDS
-from app.core.embedded_pg import EmbeddedPostgres
-from app.core.migrate import upgrade
-from app.core.security import TokenService
 from app.models import AuthSession
+from app.ops.embedded_pg import EmbeddedPostgres
+from app.platform.db.migrate import upgrade
 
 BACKEND_DIR = Path(__file__).resolve().parents[1]
 
@@ -93,7 +93,7 @@ SELECT id, user_id, CASE WHEN random() < 0.9 THEN 'completed' ELSE 'failed' END,
 FROM emotion_entries WHERE user_id = :user_id AND random() < 0.2
 """
 
-TARGET_P50_MS = 30  # issue 7: summary and timeline, through HTTP
+TARGET_P50_MS = 30  # the target for summary and timeline, through HTTP (docs/ANALYTICS.md)
 
 SCENARIOS: list[tuple[str, dict[str, str]]] = [
     ("summary", {"period": "7d"}),

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from app.core.gctuning import tune_for_serving
+from app.ops.gctuning import tune_for_serving
 
 SECRET = os.environ["FLOOR_JWT_SECRET"]
 DSN = os.environ["FLOOR_DATABASE_URL"]

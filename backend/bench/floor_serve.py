@@ -1,5 +1,5 @@
 """Serve the floor app the way `emotionviz serve` serves the project: same uvicorn options, and
-with several workers a listening socket each (app.core.serving), so both sides of the comparison
+with several workers a listening socket each (app.ops.serving), so both sides of the comparison
 spread connections over their workers alike.
 
     python -m bench.floor_serve --port 8001 --workers 2 [--app bench.floor_fastapi:app]
@@ -11,7 +11,7 @@ import argparse
 
 import uvicorn
 
-from app.core import serving
+from app.ops import serving
 
 
 def main() -> None:

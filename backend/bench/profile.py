@@ -187,9 +187,9 @@ async def _run(args: argparse.Namespace, data_dir: Path, pg_url: str) -> dict[st
     # Imported late: PROMETHEUS_MULTIPROC_DIR must be set before prometheus_client loads.
     from asgi_lifespan import LifespanManager
 
-    from app.core.config import Settings
-    from app.core.logging import configure_logging
     from app.main import create_app
+    from app.platform.config import Settings
+    from app.platform.observability.logging import configure_logging
     from bench.asgi_state import per_request_state
 
     settings = Settings(
@@ -275,7 +275,7 @@ async def _floor(
     """The same two requests through bench/floor_app.py, for a CPU ratio that ignores the load."""
     from asgi_lifespan import LifespanManager
 
-    from app.core.db import libpq_url
+    from app.platform.db.database import libpq_url
     from bench.asgi_state import per_request_state
 
     os.environ["FLOOR_JWT_SECRET"] = (data_dir / "secret").read_text().strip()
@@ -332,8 +332,8 @@ def main() -> None:
     for name in ("DATABASE_URL", "GEMINI_API_KEY"):
         os.environ.pop(name, None)
 
-    from app.core.embedded_pg import EmbeddedPostgres
-    from app.core.migrate import upgrade
+    from app.ops.embedded_pg import EmbeddedPostgres
+    from app.platform.db.migrate import upgrade
 
     server = EmbeddedPostgres(data_dir / "pg-embedded")
     pg_url = server.start()

@@ -30,9 +30,9 @@ import httpx
 from asgi_lifespan import LifespanManager
 from pydantic import SecretStr
 
-from app.core.config import Settings
-from app.core.security import token_service
+from app.auth.tokens import token_service
 from app.main import create_app
+from app.platform.config import Settings
 from bench.asgi_state import per_request_state
 
 PATH = "/api/v1/emotions"

@@ -1,4 +1,4 @@
-"""The HTTP benchmark (issue 9): the project against its floor app, wrk over loopback.
+"""The HTTP benchmark: the project against its floor app, wrk over loopback.
 
     cd backend && uv run python -m bench.run            # 64 connections, 10 s per scenario
 
@@ -31,7 +31,7 @@ import asyncpg
 import httpx
 import psutil
 
-from app.core.embedded_pg import EmbeddedPostgres
+from app.ops.embedded_pg import EmbeddedPostgres
 from bench import wrk
 
 BACKEND = Path(__file__).resolve().parents[1]

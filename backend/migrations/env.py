@@ -10,8 +10,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import app.models  # noqa: F401  (registers every table on Base.metadata)
-from app.core.config import get_settings
-from app.core.db import Base, database_url
+from app.platform.config import get_settings
+from app.platform.db.database import Base, database_url
 
 config = context.config
 target_metadata = Base.metadata

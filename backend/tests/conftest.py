@@ -7,17 +7,26 @@ only release savepoints (join_transaction_mode="create_savepoint"). Tests that n
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import AsyncIterator, Generator, Iterator
 from pathlib import Path
+
+import pytest
+
+# A bare `assert` in a shared helper reports its operands, as one in a test module does.
+pytest.register_assert_rewrite("tests.helpers")
 
 # Nothing a test does may touch the repository's data/ or read a developer's .env.
 _SANDBOX = Path(tempfile.mkdtemp(prefix="emotionviz-tests-"))
 os.environ["DATA_DIR"] = str(_SANDBOX / "data")
-from tests.s3 import STORAGE_VARIABLES  # noqa: E402 (no app import: safe before the pops)
+from tests.helpers.s3 import (  # noqa: E402 (no app import: safe before the pops)
+    STORAGE_VARIABLES,
+    S3Server,
+    running_s3_server,
+)
 
 for _name in (
     "DATABASE_URL",
@@ -32,8 +41,6 @@ os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
-import pytest  # noqa: E402
-from asgi_lifespan import LifespanManager  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.ext.asyncio import (  # noqa: E402
@@ -44,16 +51,17 @@ from sqlalchemy.ext.asyncio import (  # noqa: E402
     create_async_engine,
 )
 
-from app.core.config import Settings  # noqa: E402
-from app.core.db import Database, async_url, libpq_url  # noqa: E402
-from app.core.embedded_pg import EmbeddedPostgres  # noqa: E402
-from app.core.migrate import upgrade  # noqa: E402
-from app.core.security import token_service  # noqa: E402
 from app.main import create_app  # noqa: E402
-from app.models import AuthSession, User  # noqa: E402
-from bench.asgi_state import per_request_state  # noqa: E402
-
-TEST_JWT_SECRET = "test-secret-" + "x" * 40
+from app.models import User  # noqa: E402
+from app.ops.embedded_pg import EmbeddedPostgres  # noqa: E402
+from app.platform.config import Settings  # noqa: E402
+from app.platform.db.database import Database, async_url, libpq_url  # noqa: E402
+from app.platform.db.migrate import upgrade  # noqa: E402
+from tests.helpers.clients import client_for  # noqa: E402
+from tests.helpers.database import TABLES  # noqa: E402
+from tests.helpers.hangs import pending_tasks  # noqa: E402
+from tests.helpers.settings import make_settings  # noqa: E402
+from tests.helpers.users import UserFactory  # noqa: E402
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -62,6 +70,17 @@ def pytest_configure(config: pytest.Config) -> None:
     # account) of another run in progress; a private root is never touched by anyone else.
     if config.option.basetemp is None:
         config.option.basetemp = str(_SANDBOX / "pytest-tmp")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A test stopped by pytest-timeout also shows what its coroutines were waiting on."""
+    report = yield
+    if call.excinfo is not None and "from pytest-timeout" in str(call.excinfo.value):
+        report.sections.append(("asyncio tasks at the timeout", pending_tasks()))
+    return report
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -122,23 +141,6 @@ def test_settings(pg_url: str) -> Settings:
     return make_settings(pg_url)
 
 
-def make_settings(pg_url: str, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "data_dir": _SANDBOX / "data",
-        "database_url": pg_url,
-        "jwt_secret_key": TEST_JWT_SECRET,
-        "ai_provider": "local",
-        "worker_in_process": False,
-        "rate_limit_enabled": False,
-        "log_level": "INFO",
-        # Each access line as its request ends, so tests can read it at once
-        # (tests/test_access_log.py covers the batches).
-        "access_log_batch_ms": 0,
-    }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
-
-
 @pytest.fixture(scope="session")
 async def engine(pg_url: str) -> AsyncIterator[AsyncEngine]:
     eng = create_async_engine(pg_url, pool_size=5, max_overflow=5)
@@ -184,30 +186,10 @@ def app(settings: Settings, database: Database) -> FastAPI:
     return create_app(settings, database=database)
 
 
-async def _client_for(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with LifespanManager(per_request_state(app)) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client
-
-
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async for c in _client_for(app):
+    async for c in client_for(app):
         yield c
-
-
-TABLES = (
-    "visualizations",
-    "emotion_entries",
-    "intake_sessions",
-    "emotion_analytics",
-    "ai_usage",
-    "auth_sessions",
-    "login_addresses",
-    "users",
-    "pending_media_deletions",
-)
 
 
 @pytest.fixture
@@ -223,46 +205,8 @@ async def committed_db(engine: AsyncEngine) -> AsyncIterator[Database]:
 async def committed_client(
     settings: Settings, committed_db: Database
 ) -> AsyncIterator[httpx.AsyncClient]:
-    async for c in _client_for(create_app(settings, database=committed_db)):
+    async for c in client_for(create_app(settings, database=committed_db)):
         yield c
-
-
-class UserFactory:
-    """Inserts users directly (no password flow), each with a live session, and issues tokens."""
-
-    def __init__(self, session: AsyncSession, settings: Settings) -> None:
-        self.session = session
-        self.tokens = token_service(settings)
-        self._sessions: dict[uuid.UUID, AuthSession] = {}
-
-    async def create(self, email: str | None = None, name: str = "Test User") -> User:
-        user = User(
-            email=email or f"user-{uuid.uuid4().hex[:10]}@example.com",
-            # Not a valid hash on purpose: these users log in by token only.
-            hashed_password="!unusable",
-            name=name,
-        )
-        self.session.add(user)
-        await self.session.flush()
-        now = datetime.now(UTC)
-        login = AuthSession(user_id=user.id, created_at=now, expires_at=now + timedelta(days=30))
-        self.session.add(login)
-        await self.session.flush()
-        self._sessions[user.id] = login
-        return user
-
-    def session_of(self, user: User) -> AuthSession:
-        return self._sessions[user.id]
-
-    def token(self, user: User) -> str:
-        """A token of the user's session (a new one each call, as refreshing gives)."""
-        login = self._sessions[user.id]
-        return self.tokens.issue(
-            user.id, login.id, logged_in_at=login.created_at, session_ends_at=login.expires_at
-        ).token
-
-    def headers(self, user: User) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token(user)}"}
 
 
 @pytest.fixture
@@ -286,3 +230,33 @@ async def committed_users(committed_db: Database, settings: Settings) -> AsyncIt
 
         factory.create = create_and_commit  # type: ignore[method-assign]
         yield factory
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[S3Server]:
+    """A real S3-protocol server (moto) on 127.0.0.1, for the whole run (tests/helpers/s3.py)."""
+    with running_s3_server() as server:
+        yield server
+
+
+@pytest.fixture
+def s3_bucket(s3_server: S3Server) -> str:
+    """A fresh, empty bucket for one test."""
+    if not s3_server.running:  # a test that took it down failed before bringing it back
+        s3_server.start()
+    return s3_server.create_bucket()
+
+
+@pytest.fixture
+def restore_root_logging() -> Iterator[None]:
+    """For tests that call configure_logging: the root logger's handlers and level as they were."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        handler.close()
+    for handler in handlers:
+        root.addHandler(handler)
+    root.setLevel(level)
+    logging.getLogger("uvicorn.access").disabled = False

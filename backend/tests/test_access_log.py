@@ -1,4 +1,5 @@
-"""Access lines and request metrics written in batches (ACCESS_LOG_BATCH_MS, app.core.access_log).
+"""Access lines and request metrics written in batches (ACCESS_LOG_BATCH_MS,
+app.platform.observability.access_log).
 
 The other tests run with ACCESS_LOG_BATCH_MS=0 (each line as its request ends); these run the
 default way `emotionviz serve` does, and check that batching loses and mixes up nothing.
@@ -19,16 +20,18 @@ from fastapi import FastAPI
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core import access_log
-from app.core.config import Settings
-from app.core.db import Database
-from app.core.metrics import HTTP_REQUESTS
 from app.entries.repository import EntriesPageJson, EntryJson
 from app.entries.schemas import EntriesPublic, EntryPublic
 from app.main import create_app
 from app.models import User
-from tests.conftest import UserFactory, _client_for
-from tests.test_observability import FormattedLines
+from app.platform.config import Settings
+from app.platform.db.database import Database
+from app.platform.observability import access_log
+from app.platform.observability.metrics import HTTP_REQUESTS
+from tests.helpers.clients import client_for
+from tests.helpers.logs import FormattedLines
+from tests.helpers.users import UserFactory
+from tests.helpers.waiting import eventually
 
 EMOTIONS = "/api/v1/emotions"
 ME = "/api/v1/auth/me"
@@ -61,7 +64,7 @@ async def test_a_batch_is_written_after_the_delay_each_line_with_its_own_request
     # Long enough for four requests on a loaded machine; the test waits for the timer anyway.
     app = _app(settings, database, batch_ms=2000)
     user = await users.create()
-    async for client in _client_for(app):
+    async for client in client_for(app):
         counted = _served(EMOTIONS, 200)
         spans = []
         requests = [
@@ -77,8 +80,8 @@ async def test_a_batch_is_written_after_the_delay_each_line_with_its_own_request
 
         assert lines.lines == []  # nothing written during the requests
         assert _served(EMOTIONS, 200) == counted
-        # The timer is due at most two seconds from now (it started with the first request).
-        await asyncio.sleep(2.5)
+        # The timer started with the first request; its flush writes the whole batch at once.
+        await eventually(lambda: bool(lines.lines), what="the batch timer to write the lines")
 
         assert lines.request_ids() == [f"batch-{n}" for n in range(4)]
         assert [line["user_id"] for line in lines.lines] == [
@@ -105,7 +108,7 @@ async def test_what_is_pending_is_written_when_the_app_stops(
     settings: Settings, database: Database, lines: FormattedLines
 ) -> None:
     app = _app(settings, database, batch_ms=10_000)
-    async for client in _client_for(app):
+    async for client in client_for(app):
         await client.get(EMOTIONS, headers={"X-Request-ID": "at-shutdown"})
         assert lines.lines == []
     assert lines.request_ids() == ["at-shutdown"]
@@ -119,7 +122,7 @@ async def test_a_full_batch_is_written_at_once(
 ) -> None:
     monkeypatch.setattr(access_log, "MAX_PENDING", 3)
     app = _app(settings, database, batch_ms=10_000)
-    async for client in _client_for(app):
+    async for client in client_for(app):
         for n in range(4):
             await client.get(EMOTIONS, headers={"X-Request-ID": f"flood-{n}"})
         assert lines.request_ids() == ["flood-0", "flood-1", "flood-2"]
@@ -130,7 +133,7 @@ async def test_with_no_delay_each_line_is_written_as_its_request_ends(
     settings: Settings, database: Database, lines: FormattedLines
 ) -> None:
     app = _app(settings, database, batch_ms=0)
-    async for client in _client_for(app):
+    async for client in client_for(app):
         await client.get(EMOTIONS, headers={"X-Request-ID": "at-once"})
         assert lines.request_ids() == ["at-once"]
 
@@ -143,14 +146,17 @@ def test_a_timer_lost_with_its_loop_is_replaced_on_the_next_loop(
     recorder = access_log.AccessRecorder(10)  # the first loop closes long before this
     scope = {"method": "GET", "path": "/x", "client": ("127.0.0.1", 1), "state": {}}
 
-    async def record(request_id: str, wait: float) -> None:
-        recorder.record(scope, 200, 0.001, request_id)
-        await asyncio.sleep(wait)
+    async def record_first() -> None:
+        recorder.record(scope, 200, 0.001, "first")
 
-    asyncio.run(record("first", 0))  # the loop closes before its timer fires
+    async def record_second_and_wait_for_its_batch() -> None:
+        recorder.record(scope, 200, 0.001, "second")
+        await eventually(lambda: bool(lines.lines), what="the second loop's timer to flush")
+
+    asyncio.run(record_first())  # the loop closes before its timer fires
     assert lines.lines == []
     recorder.batch_seconds = 0.05
-    asyncio.run(record("second", 0.5))
+    asyncio.run(record_second_and_wait_for_its_batch())
     assert lines.request_ids() == ["first", "second"]
 
 

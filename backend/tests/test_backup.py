@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import tarfile
 import uuid
 from pathlib import Path
 
-import asyncpg
 import pytest
 
-from app.core.backup import create_backup, restore_backup
-from app.core.db import libpq_url
-from app.core.embedded_pg import EmbeddedPostgres
 from app.media.keys import picture_keys
+from app.ops.backup import create_backup, restore_backup
+from app.ops.embedded_pg import EmbeddedPostgres
+from app.platform.db.database import libpq_url
+from tests.helpers.cli import run_cli
+from tests.helpers.database import run_sql
 
 pytestmark = pytest.mark.slow
-
-EMOTIONVIZ = str(Path(sys.executable).with_name("emotionviz"))
 
 SEED_SQL = """
 WITH u AS (
@@ -46,39 +42,14 @@ SELECT (SELECT count(*) FROM users WHERE email = 'backup@example.com'),
 """
 
 
-async def _run(url: str, sql: str) -> asyncpg.Record | None:
-    conn = await asyncpg.connect(url)
-    try:
-        return await conn.fetchrow(sql)
-    finally:
-        await conn.close()
-
-
-def _cli(
-    data_dir: Path, *args: str, code: int = 0, umask: int = -1
-) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TEST_DATABASE_URL"}}
-    env["DATA_DIR"] = str(data_dir)
-    result = subprocess.run(
-        [EMOTIONVIZ, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=180,
-        umask=umask,
-    )
-    assert result.returncode == code, result.stderr[-3000:] + result.stdout[-3000:]
-    return result
-
-
+@pytest.mark.timeout(180)  # three `emotionviz` runs (about 10 s), each bounded at 180 s
 def test_backup_restores_into_a_fresh_data_dir_with_every_row_and_image(tmp_path: Path) -> None:
     source, fresh = tmp_path / "source", tmp_path / "fresh"
-    _cli(source, "migrate")
+    run_cli(source, "migrate")
     server = EmbeddedPostgres(source / "pg-embedded")
     server.start()
     try:
-        asyncio.run(_run(server.libpq_url(), SEED_SQL))
+        asyncio.run(run_sql(server.libpq_url(), SEED_SQL))
     finally:
         server.stop()
     image_key, thumbnail_key = picture_keys(uuid.uuid4(), "png")
@@ -91,7 +62,7 @@ def test_backup_restores_into_a_fresh_data_dir_with_every_row_and_image(tmp_path
 
     archive = tmp_path / "backup.tar"
     # umask 0: the archive's privacy must not depend on the caller's umask.
-    out = _cli(source, "backup", str(archive), umask=0)
+    out = run_cli(source, "backup", str(archive), umask=0)
     assert "2 media files" in out.stdout
     assert archive.stat().st_mode & 0o777 == 0o600
     assert not archive.with_name(archive.name + ".partial").exists()
@@ -99,12 +70,12 @@ def test_backup_restores_into_a_fresh_data_dir_with_every_row_and_image(tmp_path
         assert sorted(tar.getnames()) == sorted(
             ["manifest.json", "database.dump", f"media/{image_key}", f"media/{thumbnail_key}"]
         )
-    _cli(fresh, "restore", str(archive))
+    run_cli(fresh, "restore", str(archive))
 
     restored = EmbeddedPostgres(fresh / "pg-embedded")
     restored.start()
     try:
-        counts = asyncio.run(_run(restored.libpq_url(), COUNT_SQL))
+        counts = asyncio.run(run_sql(restored.libpq_url(), COUNT_SQL))
     finally:
         restored.stop()
     assert counts is not None
@@ -119,14 +90,14 @@ def test_backup_and_restore_work_against_an_external_server(pg_url: str, tmp_pat
     names = [f"backup_{uuid.uuid4().hex[:6]}" for _ in range(2)]
     from sqlalchemy.engine import make_url
 
-    from app.core.migrate import upgrade
+    from app.platform.db.migrate import upgrade
 
     urls = [make_url(pg_url).set(database=n).render_as_string(False) for n in names]
     for name in names:
-        asyncio.run(_run(admin, f'CREATE DATABASE "{name}"'))
+        asyncio.run(run_sql(admin, f'CREATE DATABASE "{name}"'))
     try:
         upgrade(urls[0])
-        asyncio.run(_run(libpq_url(urls[0]), SEED_SQL))
+        asyncio.run(run_sql(libpq_url(urls[0]), SEED_SQL))
         media = tmp_path / "media"
         key, _ = picture_keys(uuid.uuid4(), "webp")
         (media / key).parent.mkdir(parents=True)
@@ -140,10 +111,10 @@ def test_backup_and_restore_work_against_an_external_server(pg_url: str, tmp_pat
         assert target.stat().st_mode & 0o777 == 0o600
         restored_media = tmp_path / "restored-media"
         restore_backup(urls[1], restored_media, target)
-        counts = asyncio.run(_run(libpq_url(urls[1]), COUNT_SQL))
+        counts = asyncio.run(run_sql(libpq_url(urls[1]), COUNT_SQL))
         assert counts is not None
         assert tuple(counts) == (1, 1, 1, 1)
         assert (restored_media / key).read_bytes() == b"img"
     finally:
         for name in names:
-            asyncio.run(_run(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            asyncio.run(run_sql(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

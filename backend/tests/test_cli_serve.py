@@ -7,9 +7,8 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,17 +17,14 @@ import httpx
 import psutil
 import pytest
 
-from app.core.embedded_pg import EmbeddedPostgres
+from app.ops.embedded_pg import EmbeddedPostgres
+from tests.helpers.cli import EMOTIONVIZ
+from tests.helpers.network import free_port
+from tests.helpers.waiting import eventually_sync
 
-pytestmark = pytest.mark.slow
-
-EMOTIONVIZ = str(Path(sys.executable).with_name("emotionviz"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+# Each test runs `emotionviz serve` (embedded PostgreSQL, workers) with bounds of its own of up
+# to 90 s per step; the slowest takes about 45 s. The backstop is above them.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 
 def _clean_env(data_dir: Path) -> dict[str, str]:
@@ -65,7 +61,7 @@ def _wait_healthy(port: int, proc: subprocess.Popen[bytes], timeout: float = 90)
 @pytest.fixture
 def serve(tmp_path: Path) -> Iterator[tuple[Path, int, list[subprocess.Popen[bytes]]]]:
     data_dir = tmp_path / "data"
-    port = _free_port()
+    port = free_port()
     procs: list[subprocess.Popen[bytes]] = []
     yield data_dir, port, procs
     for proc in procs:
@@ -183,13 +179,6 @@ def _serving_pid(port: int) -> int:
     return pid
 
 
-def _wait_for(condition: Callable[[], bool], timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)
-
-
 def test_serve_with_workers_gives_each_worker_its_own_listening_socket(
     serve: tuple[Path, int, list[subprocess.Popen[bytes]]],
 ) -> None:
@@ -198,7 +187,7 @@ def test_serve_with_workers_gives_each_worker_its_own_listening_socket(
     procs.append(server := _start(data_dir, port, "--workers", "2"))
     _wait_healthy(port, server)
     supervisor = psutil.Process(server.pid)
-    _wait_for(lambda: len(_listeners(port)) == 2)
+    eventually_sync(lambda: len(_listeners(port)) == 2, within=90, what="two listening workers")
     workers = _listeners(port)
     assert workers <= {child.pid for child in supervisor.children(recursive=True)}
     # Two sockets, not one shared by two processes (what plain uvicorn --workers does).
@@ -211,7 +200,11 @@ def test_serve_with_workers_gives_each_worker_its_own_listening_socket(
 
     # A worker that dies is replaced by one listening on its own socket again.
     psutil.Process(min(workers)).kill()
-    _wait_for(lambda: len(_listeners(port)) == 2 and min(workers) not in _listeners(port))
+    eventually_sync(
+        lambda: len(_listeners(port)) == 2 and min(workers) not in _listeners(port),
+        within=90,
+        what="the dead worker replaced by one listening on its own socket",
+    )
     _wait_healthy(port, server)
     server.send_signal(signal.SIGTERM)
     server.wait(timeout=60)
@@ -239,7 +232,7 @@ def test_a_limit_holds_across_the_workers_of_one_server_without_redis(
     data_dir, port, procs = serve
     procs.append(server := _start(data_dir, port, "--workers", "2", RATE_LIMIT_PER_MINUTE="10"))
     _wait_healthy(port, server)
-    _wait_for(lambda: len(_listeners(port)) == 2)
+    eventually_sync(lambda: len(_listeners(port)) == 2, within=90, what="two listening workers")
     with ThreadPoolExecutor(4) as pool:
         answers = list(pool.map(lambda _: _served(port, "/api/v1/emotions"), range(32)))
     statuses = [status for status, _ in answers]

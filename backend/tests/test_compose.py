@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from app.cli import cli
-from app.core.config import BACKEND_DIR, REPO_ROOT
+from app.platform.config import BACKEND_DIR, REPO_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -151,13 +151,33 @@ def test_dockerfile_has_development_and_production_targets_installed_with_uv() -
 
 
 def test_env_example_lists_every_setting() -> None:
-    from app.core.config import Settings
+    from app.platform.config import Settings
 
     example = (REPO_ROOT / ".env.example").read_text()
     documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", example, flags=re.MULTILINE))
     expected = {name.upper() for name in Settings.model_fields}
     missing = expected - documented
     assert not missing, f".env.example does not mention: {sorted(missing)}"
+
+
+def test_env_example_separates_what_the_app_reads_from_what_only_compose_reads() -> None:
+    """Above the Compose section: only settings the app reads; in it: only what Compose reads
+    and the app does not."""
+    from app.platform.config import Settings
+
+    example = (REPO_ROOT / ".env.example").read_text()
+    app_part, compose_part = example.split("# --- read by Docker Compose only", 1)
+    variable = r"^#?\s*([A-Z][A-Z0-9_]+)="
+    settings = {name.upper() for name in Settings.model_fields}
+    compose = set(
+        re.findall(r"\$\{([A-Z][A-Z0-9_]+)", (REPO_ROOT / "docker-compose.yml").read_text())
+    )
+    app_documented = set(re.findall(variable, app_part, flags=re.MULTILINE))
+    compose_documented = set(re.findall(variable, compose_part, flags=re.MULTILINE))
+    assert app_documented <= settings, sorted(app_documented - settings)
+    assert compose_documented <= compose - settings, sorted(
+        compose_documented - (compose - settings)
+    )
 
 
 def test_gitignore_keeps_data_and_env_out_of_git() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -14,11 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.pool import QueuePool
 
 from app import main
-from app.core.config import Settings
-from app.core.db import Database, RequestDb, create_engine, open_pool
-from app.core.db_errors import is_database_unavailable
-from tests.conftest import UserFactory, _client_for
-from tests.test_foundation import assert_error, unreachable_db_settings
+from app.platform.config import Settings
+from app.platform.db.database import Database, RequestDb, create_engine, open_pool
+from app.platform.db.errors import is_database_unavailable
+from tests.helpers.clients import client_for
+from tests.helpers.envelope import assert_error
+from tests.helpers.settings import unreachable_db_settings
+from tests.helpers.users import UserFactory
+from tests.helpers.waiting import eventually
 
 
 async def _backend_pid(engine: AsyncEngine) -> int:
@@ -45,11 +47,8 @@ async def test_a_connection_closed_by_the_server_is_replaced_on_checkout(
     # What a PostgreSQL restart does to every client: the server ends the backend.
     async with engine.connect() as admin:
         await admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
-    for _ in range(500):  # asyncpg sees the socket close as soon as the loop reads it
-        if driver.is_closed():
-            break
-        await asyncio.sleep(0.01)
-    assert driver.is_closed()
+    # asyncpg sees the socket close as soon as the loop reads it.
+    await eventually(driver.is_closed, what="asyncpg to see the server end the connection")
 
     # The pooled connection is dead, yet the next request gets a working one, first time.
     second = await _backend_pid(small_engine)
@@ -145,7 +144,7 @@ async def test_a_serving_app_opens_its_pool_before_the_first_request(
     monkeypatch.setattr(main, "open_pool", record)
     monkeypatch.setattr(main, "tune_for_serving", lambda: None)  # process-wide: not in tests
     app = main.create_app(settings.model_copy(update={"db_pool_size": 7}), serving=True)
-    async for client in _client_for(app):
+    async for client in client_for(app):
         assert opened == [7]
         assert (await client.get("/health")).status_code == 200
 
@@ -153,8 +152,8 @@ async def test_a_serving_app_opens_its_pool_before_the_first_request(
 async def test_the_driver_of_a_connection_invalidated_since_checkout_is_a_fresh_one(
     small_engine: AsyncEngine,
 ) -> None:
-    """RequestDb.driver reads the checked-out connection without a greenlet when it can; after
-    an invalidation it must ask SQLAlchemy, which reconnects."""
+    """After an invalidation RequestDb.driver asks SQLAlchemy for the connection, which
+    reconnects."""
     request_db = RequestDb(Database.from_engine(small_engine))
     connection = await request_db._connect()
     await connection.invalidate()

@@ -10,8 +10,8 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from app.core.embedded_pg import PG_HBA, SUPERUSER, EmbeddedPostgres
-from tests.test_cli_serve import _free_port
+from app.ops.embedded_pg import PG_HBA, SUPERUSER, EmbeddedPostgres
+from tests.helpers.network import free_port
 
 
 @pytest.fixture(autouse=True)
@@ -58,7 +58,7 @@ def stop_after(tmp_path: Path) -> Iterator[Path]:
 def test_over_tcp_the_embedded_server_needs_its_generated_password_and_the_socket_does_not(
     stop_after: Path,
 ) -> None:
-    server = EmbeddedPostgres(stop_after, port=_free_port())
+    server = EmbeddedPostgres(stop_after, port=free_port())
     server.start()
 
     _assert_tcp_needs_the_password(server)
@@ -82,7 +82,7 @@ def test_over_tcp_the_embedded_server_needs_its_generated_password_and_the_socke
 def test_a_cluster_that_trusted_tcp_is_upgraded_in_place_on_the_next_start(
     stop_after: Path, running: bool
 ) -> None:
-    port = _free_port()
+    port = free_port()
     old = EmbeddedPostgres(stop_after, port=port)
     # What earlier versions left: initdb --auth=trust, so TCP trusted everyone.
     old._prepare_permissions()

@@ -1,22 +1,22 @@
-"""The envelope, request ids, limits and probes of the foundation (SPEC §4.1, §4.3, §4.9)."""
+"""The envelope, request ids, limits and probes of the foundation."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
 import pytest
 from fastapi import APIRouter, FastAPI
-from pydantic import SecretStr
 from sqlalchemy import text
 
 from app.catalog.data import EMOTION_IDS
-from app.core.config import Settings
-from app.core.db import Database, SessionDep, create_engine
-from app.core.schemas import RequestModel
 from app.main import create_app
-from tests.conftest import _client_for
+from app.platform.config import Settings
+from app.platform.db.database import Database, SessionDep, create_engine
+from app.platform.http.schemas import RequestModel
+from tests.helpers.clients import client_for
+from tests.helpers.envelope import assert_error
+from tests.helpers.settings import unreachable_db_settings
 
 _db_probe = APIRouter()
 
@@ -44,16 +44,6 @@ async def _crash() -> None:
     raise RuntimeError("secret internals /etc/passwd")
 
 
-def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["success"] is False
-    assert body["error"]["code"] == code
-    assert body["meta"]["request_id"] == response.headers["x-request-id"]
-    assert "timestamp" in body["meta"]
-    return body  # type: ignore[no-any-return]
-
-
 async def test_health_returns_bare_object_with_version(client: httpx.AsyncClient) -> None:
     response = await client.get("/health")
     assert response.status_code == 200
@@ -72,16 +62,6 @@ async def test_ready_reports_database_and_ai_checks(client: httpx.AsyncClient) -
     assert body["checks"]["nanobanana_api"] == "not_configured"
 
 
-def unreachable_db_settings(settings: Settings) -> Settings:
-    """`settings` pointed at a port where no PostgreSQL listens, giving up after a second."""
-    return settings.model_copy(
-        update={
-            "database_url": SecretStr("postgresql+asyncpg://nobody@127.0.0.1:1/none"),
-            "db_connect_timeout_seconds": 1.0,
-        }
-    )
-
-
 @pytest.fixture
 def unreachable_db_app(settings: Settings) -> FastAPI:
     """The app pointed at a port where no PostgreSQL listens."""
@@ -94,7 +74,7 @@ def unreachable_db_app(settings: Settings) -> FastAPI:
 async def test_ready_is_503_not_ready_when_database_unreachable(
     unreachable_db_app: FastAPI,
 ) -> None:
-    async for client in _client_for(unreachable_db_app):
+    async for client in client_for(unreachable_db_app):
         response = await client.get("/health/ready")
         assert response.status_code == 503
         body = response.json()
@@ -106,7 +86,7 @@ async def test_unreachable_database_gives_503_envelope_on_api_routes(
     unreachable_db_app: FastAPI,
 ) -> None:
     """A route that needs the database answers SERVICE_UNAVAILABLE, never a 500 or a hang."""
-    async for client in _client_for(unreachable_db_app):
+    async for client in client_for(unreachable_db_app):
         assert_error(await client.get("/probe-db"), 503, "SERVICE_UNAVAILABLE")
 
 
@@ -174,9 +154,7 @@ def _app_with_probe_routes(app: FastAPI) -> FastAPI:
 
 @pytest.fixture
 async def probe_client(app: FastAPI) -> object:
-    from tests.conftest import _client_for
-
-    async for c in _client_for(_app_with_probe_routes(app)):
+    async for c in client_for(_app_with_probe_routes(app)):
         yield c
 
 

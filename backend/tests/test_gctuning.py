@@ -5,12 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from app.core.gctuning import YOUNG_GENERATION_THRESHOLD
+from app.ops.gctuning import YOUNG_GENERATION_THRESHOLD
 
 _CHILD = """
 import gc
 import app.main  # what a server worker has imported by then
-from app.core.gctuning import tune_for_serving
+from app.ops.gctuning import tune_for_serving
 before = gc.get_threshold()
 tune_for_serving()
 print(gc.get_freeze_count(), *before, *gc.get_threshold())

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import logging
+import logging.handlers
 from pathlib import Path
 
 import orjson
 import pytest
 
-from app.core.logging import JsonFormatter, _RotatingFile, redact
+from app.platform.observability.logging import JsonFormatter, redact
 
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXZhbHVl"
 KEY = "AIza" + "S" * 35
@@ -50,7 +51,9 @@ def test_a_record_is_formatted_once_however_many_handlers_write_it(tmp_path: Pat
     stream = io.StringIO()
     to_stream = logging.StreamHandler(stream)
     # The rotating file formats in its rollover check as well as when it writes.
-    to_file = _RotatingFile(tmp_path / "app.log", maxBytes=10_000, backupCount=1, delay=True)
+    to_file = logging.handlers.RotatingFileHandler(
+        tmp_path / "app.log", maxBytes=10_000, backupCount=1, delay=True
+    )
     logger = logging.getLogger("tests.format_once")
     logger.propagate = False
     for handler in (to_stream, to_file):
@@ -73,7 +76,9 @@ def test_a_record_is_formatted_once_however_many_handlers_write_it(tmp_path: Pat
 
 
 def test_the_log_file_rolls_over_at_its_size_limit(tmp_path: Path) -> None:
-    handler = _RotatingFile(tmp_path / "app.log", maxBytes=400, backupCount=2, delay=True)
+    handler = logging.handlers.RotatingFileHandler(
+        tmp_path / "app.log", maxBytes=400, backupCount=2, delay=True
+    )
     handler.setFormatter(JsonFormatter())
     logger = logging.getLogger("tests.rotation")
     logger.propagate = False

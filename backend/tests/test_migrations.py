@@ -1,4 +1,4 @@
-"""Models and migrations agree, and the migration chain runs both ways (SPEC §5)."""
+"""Models and migrations agree, and the migration chain runs both ways."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import app.models  # noqa: F401
-from app.core.db import Base, libpq_url
-from app.core.migrate import downgrade, upgrade
+from app.platform.db.database import Base, libpq_url
+from app.platform.db.migrate import downgrade, upgrade
 
 
 @pytest.fixture(scope="module")

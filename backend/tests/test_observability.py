@@ -1,33 +1,19 @@
-"""Observability (SPEC §8): JSON access logs with their fields, rotating under DATA_DIR/logs."""
+"""Observability: JSON access logs with their fields, rotating under DATA_DIR/logs."""
 
 from __future__ import annotations
 
 import json
 import logging
 import logging.handlers
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from app.core.config import Settings
-from app.core.logging import JsonFormatter, configure_logging
-from tests.conftest import UserFactory
-
-
-@pytest.fixture
-def restore_root_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-        handler.close()
-    for handler in handlers:
-        root.addHandler(handler)
-    root.setLevel(level)
-    logging.getLogger("uvicorn.access").disabled = False
+from app.platform.config import Settings
+from app.platform.observability.logging import configure_logging
+from tests.helpers.logs import FormattedLines
+from tests.helpers.users import UserFactory
 
 
 @pytest.mark.usefixtures("restore_root_logging")
@@ -54,21 +40,6 @@ def test_logs_go_to_a_rotating_file_under_data_dir_logs(settings: Settings, tmp_
     line = json.loads((tmp_path / "logs" / "app.log").read_text().splitlines()[-1])
     assert line["msg"] == "line 39 of a log that must rotate"
     assert {"ts", "level", "logger", "msg", "pid"} <= set(line)
-
-
-class FormattedLines(logging.Handler):
-    """Formats at emit time, as the real handlers do (the request id lives in a contextvar)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.setFormatter(JsonFormatter())
-        self.lines: list[dict[str, object]] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(json.loads(self.format(record)))
-
-    def request_ids(self) -> list[object]:
-        return [line["request_id"] for line in self.lines]
 
 
 async def test_access_log_lines_carry_request_id_user_route_status_and_duration(

@@ -8,16 +8,16 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from app.core.config import Settings
-from app.core.db import Database
-from app.core.reading_cache import CachedReading
 from app.main import create_app
-from tests.conftest import _client_for
-from tests.sql_recorder import recorded_statements
+from app.platform.config import Settings
+from app.platform.db.database import Database
+from app.platform.reading_cache import CachedReading
+from tests.helpers.clients import client_for
+from tests.helpers.sql_recorder import recorded_statements
 
 
 async def _client(settings: Settings, database: Database) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in _client_for(create_app(settings, database=database)):
+    async for client in client_for(create_app(settings, database=database)):
         yield client
 
 

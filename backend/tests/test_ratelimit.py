@@ -1,4 +1,4 @@
-"""Rate limits (SPEC §4.8): per user, per address on auth, headers, 429 envelope, Redis storage."""
+"""Rate limits: per user, per address on auth, headers, 429 envelope, Redis storage."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ import pytest
 from fastapi import FastAPI
 from pydantic import SecretStr
 
-from app.core.config import Settings
-from app.core.db import Database
-from app.core.ratelimit import RateLimiter
 from app.main import create_app
-from tests.conftest import UserFactory, _client_for
+from app.platform.config import Settings
+from app.platform.db.database import Database
+from app.platform.ratelimit.limiter import RateLimiter
+from tests.helpers.clients import client_for
+from tests.helpers.users import UserFactory
 
 
 def _limited(settings: Settings, **overrides: object) -> Settings:
@@ -34,7 +35,7 @@ def _limited(settings: Settings, **overrides: object) -> Settings:
 @pytest.fixture
 async def limited(settings: Settings, database: Database) -> AsyncIterator[httpx.AsyncClient]:
     app: FastAPI = create_app(_limited(settings), database=database)
-    async for client in _client_for(app):
+    async for client in client_for(app):
         yield client
 
 
@@ -123,8 +124,8 @@ async def test_redis_storage_is_shared_between_two_app_instances(
     await first_app.state.limiter.reset()
     user = await users.create()
     headers = users.headers(user)
-    async for first in _client_for(first_app):
-        async for second in _client_for(second_app):
+    async for first in client_for(first_app):
+        async for second in client_for(second_app):
             answered = [
                 (await (first if i % 2 else second).get("/api/v1/emotions", headers=headers))
                 for i in range(6)

@@ -19,7 +19,7 @@ from limits import (
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 
-from app.core.ratelimit_table import PROBES, TableWindows, key_hash
+from app.platform.ratelimit.table import PROBES, TableWindows, key_hash
 
 SLOTS = 1024
 

@@ -1,4 +1,5 @@
-"""Each request's transaction (app.core.middleware.RequestDbMiddleware): what is kept, and when."""
+"""Each request's transaction (app.platform.http.middleware.RequestDbMiddleware): what is kept,
+and when."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.db import Database, SessionDep
-from app.core.errors import Conflict
 from app.models import User
-from tests.test_foundation import assert_error
+from app.platform.db.database import Database, SessionDep
+from app.platform.http.errors import Conflict
+from tests.helpers.envelope import assert_error
 
 
 def _add_writing_routes(app: FastAPI) -> None:

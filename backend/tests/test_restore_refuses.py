@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from app.core.backup import BackupRefused, restore_backup
-from app.core.db import libpq_url
 from app.media.keys import picture_keys
-from tests.test_backup import _cli
-from tests.test_backup import _run as run_sql
+from app.ops.backup import BackupRefused, restore_backup
+from app.platform.db.database import libpq_url
+from tests.helpers.cli import run_cli
+from tests.helpers.database import run_sql
 
 IMAGE_KEY, _ = picture_keys(uuid.UUID("00000000-0000-4000-8000-000000000001"), "png")
 MANIFEST = json.dumps({"format": 1, "created_at": "2026-12-01T00:00:00+00:00"}).encode()
@@ -162,7 +162,7 @@ def test_restore_command_refuses_with_the_offending_member_before_starting_the_d
     media = _media_with_a_picture(data_dir)
     before = _snapshot(media)
 
-    result = _cli(data_dir, "restore", str(archive), code=2)
+    result = run_cli(data_dir, "restore", str(archive), code=2)
 
     assert "restore refused:" in result.stderr
     assert message in result.stderr

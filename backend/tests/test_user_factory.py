@@ -4,7 +4,7 @@ import httpx
 from fastapi import APIRouter, FastAPI
 
 from app.auth.deps import CurrentUser
-from tests.conftest import UserFactory
+from tests.helpers.users import UserFactory
 
 _probe = APIRouter()
 

@@ -16,10 +16,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from app.ai.deadline import remaining
+from app.ai.errors import AICapacityExhausted
 from app.ai.telemetry import AICallKind
-from app.core.config import Settings
-from app.core.errors import AICapacityExhausted
-from app.core.metrics import AI_IN_FLIGHT, AI_WAITING
+from app.platform.config import Settings
+from app.platform.observability.metrics import AI_IN_FLIGHT, AI_WAITING
 
 
 class AISlots:

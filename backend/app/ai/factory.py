@@ -1,4 +1,4 @@
-"""Choosing the provider from the settings (AI_PROVIDER=auto|gemini|local, SPEC §6)."""
+"""Choosing the provider from the settings (AI_PROVIDER=auto|gemini|local, docs/AI.md)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import logging
 
 from app.ai.capacity import AICapacity
 from app.ai.protocol import AIProvider
-from app.core.config import Settings
+from app.platform.config import Settings
 
 log = logging.getLogger(__name__)
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field, SecretStr
 from app.ai import prompts
 from app.ai.capacity import AICapacity
 from app.ai.deadline import remaining
+from app.ai.errors import AICapacityExhausted, AIImageError, AIProviderError, AITextError
 from app.ai.gemini_answers import AnswerProblem, parse_image_answer, parse_json_answer
 from app.ai.gemini_errors import CallTarget, is_transient, map_failure, requested_retry_delay
 from app.ai.protocol import (
@@ -37,9 +38,8 @@ from app.ai.protocol import (
 from app.ai.readiness import AIStatus
 from app.ai.resilience import CircuitBreaker, RetryPolicy, call_with_retries
 from app.ai.telemetry import AICallKind, track_call
-from app.core.config import Settings
-from app.core.errors import AICapacityExhausted, AIImageError, AIProviderError, AITextError
 from app.media.images import pixel_cap
+from app.platform.config import Settings
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,6 @@ REFUSAL_REASONS = frozenset(
         "LANGUAGE",
     }
 )
-NO_IMAGE_REASONS = frozenset({"NO_IMAGE", "IMAGE_OTHER", "MALFORMED_FUNCTION_CALL", "OTHER"})
 IMAGE_MIME_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
 
 

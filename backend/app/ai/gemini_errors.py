@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import httpx
 from google.genai import errors as genai_errors
 
-from app.core.logging import redact
+from app.platform.observability.logging import redact
 
 RETRYABLE_STATUSES = frozenset({429, 500, 503, 504})
 

@@ -1,4 +1,4 @@
-"""One record per AI call: a structured log line now, and listeners (Prometheus later) to subscribe.
+"""One record per AI call: a structured log line, and listeners (Prometheus) to subscribe.
 
 Records carry the provider, the kind of call, the model, the duration and the outcome — never the
 API key or the person's text.
@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
+
+from app.platform.observability.metrics import AI_CALLS, AI_LATENCY
 
 log = logging.getLogger("app.ai.calls")
 
@@ -99,3 +101,20 @@ def track_call(
                 attempts=tracker.attempts,
             )
         )
+
+
+_prometheus_installed = False
+
+
+def install_ai_call_metrics() -> None:
+    """Export every AI call as Prometheus samples (wired by app.main). Idempotent."""
+    global _prometheus_installed
+    if _prometheus_installed:
+        return
+
+    def observe(record: AICallRecord) -> None:
+        AI_CALLS.labels(record.provider, record.kind, record.outcome).inc()
+        AI_LATENCY.labels(record.provider, record.kind).observe(record.duration_seconds)
+
+    add_ai_call_listener(observe)
+    _prometheus_installed = True

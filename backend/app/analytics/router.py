@@ -1,4 +1,4 @@
-"""GET /analytics/summary and /analytics/emotions/timeline (SPEC §4.7)."""
+"""GET /analytics/summary and /analytics/emotions/timeline (docs/ANALYTICS.md)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from app.analytics.schemas import (
     check_time_zone,
 )
 from app.auth.deps import CurrentUser
-from app.core.db import SessionDep
-from app.core.envelope import Envelope, ok
+from app.platform.db.database import SessionDep
+from app.platform.http.envelope import Envelope, ok
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 

@@ -1,4 +1,4 @@
-"""Request parameters and response bodies of the analytics endpoints (SPEC §4.7)."""
+"""Request parameters and response bodies of the analytics endpoints."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Analytics of one user's entries (SPEC §4.7): one SQL statement per endpoint.
+"""Analytics of one user's entries (docs/ANALYTICS.md): one SQL statement per endpoint.
 
 `now` is a parameter so the period a request covers is decided by its caller (the route passes
 the current time; tests pin it).
@@ -28,7 +28,7 @@ from app.analytics.schemas import (
 )
 from app.analytics.window import Window, period_window
 from app.catalog.data import EMOTION_IDS
-from app.core.errors import ValidationFailed
+from app.platform.http.errors import ValidationFailed
 
 _CATALOG = list(EMOTION_IDS)
 _STOPWORDS = list(STOPWORDS)

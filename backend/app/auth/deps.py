@@ -1,28 +1,25 @@
-"""Who is calling: `CurrentUser` (and its `CurrentSession`) for routes, `Claims` for the two
-hot routes, `authenticate_token` for the WebSocket."""
+"""Who is calling, as route dependencies: `CurrentUser` (and its `CurrentSession`), `Claims` for
+the two hot routes; the per-application services auth keeps (token service, user cache, password
+hasher). The checks themselves live in app.auth.live (is the session live?) and
+app.auth.user_cache."""
 
 from __future__ import annotations
 
 import logging
-import time
 import uuid
-from collections.abc import Callable
 from typing import Annotated
 
-import asyncpg
 from fastapi import Depends
-from sqlalchemy import bindparam, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 
 from app.auth.passwords import PasswordHasher
-from app.auth.sessions import session_is_live
-from app.core.context import user_id_var
-from app.core.db import RequestDb, RequestDbDep
-from app.core.errors import Unauthorized
-from app.core.rawsql import RawStatement
-from app.core.security import TokenClaims, TokenService, bearer_token
+from app.auth.tokens import TokenClaims, TokenService
+from app.auth.user_cache import ActiveUserCache
 from app.models import User
+from app.platform.context import user_id_var
+from app.platform.db.database import RequestDbDep
+from app.platform.http.bearer import bearer_token
+from app.platform.http.errors import Unauthorized
 
 log = logging.getLogger(__name__)
 
@@ -35,97 +32,6 @@ async def get_token_service(conn: HTTPConnection) -> TokenService:
 
 
 TokenServiceDep = Annotated[TokenService, Depends(get_token_service)]
-
-
-class AccountRefused(Unauthorized):
-    """A valid token whose session has ended, or whose account no longer exists or is disabled."""
-
-    default_message = (
-        "This session has ended (logged out, or the password was changed) or its account is "
-        "gone. Log in again."
-    )
-
-
-async def load_live_user(session: AsyncSession, claims: TokenClaims) -> User:
-    """The token's account, checked with its session in one statement; AccountRefused if not."""
-    user = await session.scalar(
-        select(User).where(
-            User.id == claims.user_id,
-            session_is_live(
-                bindparam("claimed_user", claims.user_id), bindparam("session", claims.session_id)
-            ),
-        )
-    )
-    if user is None:
-        raise AccountRefused
-    return user
-
-
-async def authenticate_token(token: str, tokens: TokenService, session: AsyncSession) -> User:
-    """The user a token belongs to while its session is live; Unauthorized otherwise."""
-    return await load_live_user(session, tokens.claims(token))
-
-
-# A primary-key probe, compiled once and run on the request's asyncpg lane: no ORM loading.
-_SESSION_LIVE = RawStatement.compile(
-    select(session_is_live(bindparam("user_id"), bindparam("session_id")))
-)
-
-
-async def refuse_unless_live(driver: asyncpg.Connection, claims: TokenClaims) -> None:
-    """Unauthorized unless the token's session and account are live (the probe, asyncpg lane)."""
-    values = {"user_id": claims.user_id, "session_id": claims.session_id}
-    if not await driver.fetchval(_SESSION_LIVE.sql, *_SESSION_LIVE.args(values)):
-        raise AccountRefused
-
-
-class ActiveUserCache:
-    """Signed-in users' profiles, per process, so a request does not load the User row again.
-
-    Whether the token's session is live and its account exists and is active is asked on every
-    request, with a primary-key probe, so a revoked session or a deleted or disabled account is
-    refused at once, by every process. Only the profile
-    (name, e-mail, created_at, which no endpoint changes) is reused for `ttl_seconds`
-    (AUTH_USER_CACHE_SECONDS, 2 s by default; 0 loads it every time). The cached User is
-    detached from every session and shared by concurrent requests: read it, never change it or
-    add it to a session.
-    """
-
-    def __init__(
-        self,
-        ttl_seconds: float,
-        max_users: int = 10_000,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.ttl_seconds = ttl_seconds
-        self.max_users = max_users
-        self._clock = clock
-        self._users: dict[uuid.UUID, tuple[User, float]] = {}
-
-    async def get(self, request_db: RequestDb, claims: TokenClaims) -> User:
-        now = self._clock()
-        user_id = claims.user_id
-        cached = self._users.get(user_id)
-        if cached is not None and cached[1] > now:
-            try:
-                await refuse_unless_live(await request_db.driver(), claims)
-            except AccountRefused:
-                # Gone or disabled accounts leave the cache at once; an ended session alone
-                # says nothing about the account's other sessions, but one reload is cheap.
-                self._users.pop(user_id, None)
-                raise
-            return cached[0]
-        session = await request_db.session()
-        user = await load_live_user(session, claims)
-        if self.ttl_seconds > 0:
-            # Detached now, so this request's rollback (which expires what its session holds)
-            # can never leave other requests holding an expired instance.
-            session.expunge(user)
-            self._users.pop(user_id, None)
-            if len(self._users) >= self.max_users:
-                del self._users[next(iter(self._users))]  # oldest first
-            self._users[user_id] = (user, now + self.ttl_seconds)
-        return user
 
 
 def get_user_cache(conn: HTTPConnection) -> ActiveUserCache:
@@ -187,13 +93,8 @@ CurrentSession = Annotated[TokenClaims, Depends(get_current_session)]
 
 
 def get_password_hasher(conn: HTTPConnection) -> PasswordHasher:
-    # Built on first use (it computes the dummy hash), one per application.
-    hasher: PasswordHasher | None = getattr(conn.app.state, "passwords", None)
-    if hasher is None:
-        settings = conn.app.state.settings
-        # The slots live under DATA_DIR, so every API worker on it shares the one bound.
-        hasher = PasswordHasher(settings.password_hash_concurrency, settings.data_dir / "locks")
-        conn.app.state.passwords = hasher
+    # One per application, made in create_app.
+    hasher: PasswordHasher = conn.app.state.passwords
     return hasher
 
 

@@ -20,9 +20,9 @@ from typing import Any
 import orjson
 from sqlalchemy import select, tuple_
 
-from app.core.db import Database
 from app.media.store import MediaStore
 from app.models import AIUsage, AuthSession, EmotionEntry, IntakeSession, User, Visualization
+from app.platform.db.database import Database
 
 FORMAT = "emotionviz-export"
 VERSION = 1

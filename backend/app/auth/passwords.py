@@ -2,7 +2,7 @@
 
 Parameters are OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane): about 20 ms per hash on the
 2-core development machine. `PASSWORD_HASH_CONCURRENCY` caps how many hashes run at once across
-every process sharing DATA_DIR, in lower-priority threads (app.core.cpu_work): without that,
+every process sharing DATA_DIR, in lower-priority threads (app.platform.cpu_work): without that,
 `serve --workers 2` on 2 cores ran two hashes at once and left no core for the other requests,
 and at normal priority a login flood took the cores from every other request. (+10 left logins
 14/s against 20/s at +5 under a 64-connection login flood beside saturating GETs, for the same
@@ -15,6 +15,7 @@ A login or registration does not hold a pooled database connection while it wait
 
 from __future__ import annotations
 
+import functools
 import secrets
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from pwdlib import PasswordHash
 from pwdlib.exceptions import UnknownHashError
 from pwdlib.hashers.argon2 import Argon2Hasher
 
-from app.core.cpu_work import BoundedCpuWork
+from app.platform.cpu_work import BoundedCpuWork
 
 ARGON2_TIME_COST = 2
 ARGON2_MEMORY_KIB = 19 * 1024
@@ -34,7 +35,7 @@ MAX_PASSWORD_LENGTH = 128
 
 
 def password_policy_problems(password: str) -> list[str]:
-    """What the password lacks under SPEC §4.2 (empty when it is acceptable)."""
+    """What the password lacks under the policy of docs/API.md (empty when it is acceptable)."""
     problems = []
     if len(password) < MIN_PASSWORD_LENGTH:
         problems.append(f"at least {MIN_PASSWORD_LENGTH} characters")
@@ -63,9 +64,13 @@ class PasswordHasher:
             )
         )
         self._work = BoundedCpuWork("password-hash", concurrency, slots_dir)
-        # Verified against when the e-mail is unknown, so that case costs the same as a wrong
-        # password and timing does not reveal which accounts exist.
-        self._dummy_hash = self._context.hash(secrets.token_urlsafe(32))
+
+    @functools.cached_property
+    def _dummy_hash(self) -> str:
+        """Verified against when the e-mail is unknown, so that case costs the same as a wrong
+        password and timing does not reveal which accounts exist. Made on first need (a hash
+        costs what a login does), in the hashing thread."""
+        return self._context.hash(secrets.token_urlsafe(32))
 
     async def hash(self, password: str) -> str:
         return await self._work.run(self._context.hash, password)

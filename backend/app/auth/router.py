@@ -31,10 +31,10 @@ from app.auth.schemas import (
 )
 from app.auth.sessions import end_sessions, live_session, token_for
 from app.auth.throttle import LoginGuardDep
-from app.core.db import DatabaseDep, RequestDbDep, SessionDep
-from app.core.envelope import Envelope, ok
-from app.core.security import TokenService
+from app.auth.tokens import TokenService
 from app.media.deps import MediaDeletionsDep, MediaStoreDep
+from app.platform.db.database import DatabaseDep, RequestDbDep, SessionDep
+from app.platform.http.envelope import Envelope, ok
 from app.quota.deps import AIQuotaDep
 
 router = APIRouter(prefix="/auth", tags=["auth"])

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, EmailStr, Field, field_validator
 
 from app.auth.passwords import MAX_PASSWORD_LENGTH, password_policy_problems
-from app.core.schemas import RequestModel
+from app.platform.http.schemas import RequestModel
 
 MAX_EMAIL_LENGTH = 320
 MAX_NAME_LENGTH = 255

@@ -16,10 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.passwords import MAX_PASSWORD_LENGTH, PasswordHasher
 from app.auth.sessions import end_sessions, start_session
 from app.auth.throttle import LoginGuard
-from app.core.db import RequestDb
-from app.core.errors import Conflict, Forbidden, Unauthorized, ValidationFailed
 from app.media.deletions import MediaDeletions
 from app.models import AuthSession, EmotionEntry, User, Visualization
+from app.platform.db.database import RequestDb
+from app.platform.http.errors import Conflict, Forbidden, Unauthorized, ValidationFailed
 
 BAD_CREDENTIALS = "Incorrect e-mail or password."
 WRONG_PASSWORD = "The password is not correct."  # noqa: S105 (a message, not a password)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import ColumnElement, Table, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.security import IssuedToken, TokenService
+from app.auth.tokens import IssuedToken, TokenService
 from app.models import AuthSession, User
 
 ENDED_SESSION_MEMORY_DAYS = 30

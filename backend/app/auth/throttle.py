@@ -34,8 +34,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 from starlette.requests import HTTPConnection
 
-from app.core.ratelimit import RateLimiter
 from app.models import LoginAddress
+from app.platform.ratelimit.limiter import RateLimiter
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from app.catalog.data import CATALOG
 from app.catalog.schemas import EmotionPublic, EmotionsPublic
-from app.core.envelope import Envelope, ok
+from app.platform.http.envelope import Envelope, ok
 
 router = APIRouter(prefix="/emotions", tags=["emotions"])
 

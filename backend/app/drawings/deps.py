@@ -8,11 +8,11 @@ from fastapi import Depends
 from starlette.requests import HTTPConnection
 
 from app.auth.deps import get_current_user
-from app.core.db import RequestDbDep
 from app.drawings.drawers import Drawer, drawer_for
 from app.drawings.service import DrawingRequest
 from app.media.deps import get_media_store
 from app.models import User
+from app.platform.db.database import RequestDbDep
 from app.quota.deps import quota_from_settings
 
 
@@ -33,7 +33,7 @@ def get_drawer(conn: HTTPConnection) -> Drawer:
     state = conn.app.state
     provider = state.ai_provider
     if getattr(state, "drawer_provider", None) is not provider:
-        # One picture per core across every process sharing DATA_DIR (app.core.cpu_work).
+        # One picture per core across every process sharing DATA_DIR (app.platform.cpu_work).
         state.drawer = drawer_for(provider, state.settings.data_dir / "locks")
         state.drawer_provider = provider
     drawer: Drawer = state.drawer

@@ -2,7 +2,7 @@
 
 Both hold the same AI slots as every other AI call (app.ai.capacity). The offline drawer paints
 in low-priority threads, one picture per core at a time across all the server's processes
-(app.core.cpu_work): painting is pure CPU work, more at once would only slow every one of them
+(app.platform.cpu_work): painting is pure CPU work, more at once would only slow every one of them
 down, and the journal's requests keep their share of the cores meanwhile.
 """
 
@@ -21,13 +21,13 @@ from app.ai.drawing import seed_for
 from app.ai.protocol import AIProvider, ProviderName
 from app.ai.telemetry import AICallKind, track_call
 from app.catalog.feelings import FeelingProfile
-from app.core.cpu_work import BoundedCpuWork
 from app.drawings import pictures, prompts
 from app.drawings.offline.feeling_art import describe_feeling, paint_feeling
 from app.drawings.offline.story_art import BACKGROUND, paint_story
 from app.drawings.offline.story_bank import analyse_story
 from app.drawings.pictures import Picture
 from app.drawings.story_analysis import StoryAnalysis
+from app.platform.cpu_work import BoundedCpuWork
 
 if TYPE_CHECKING:
     # google-genai (and aiohttp with it) is ~45 MB a process: only imported when Gemini is used.

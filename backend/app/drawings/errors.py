@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.core.errors import AppError
+from app.platform.http.errors import AppError
 
 
 class TextTooShort(AppError):

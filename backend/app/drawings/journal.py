@@ -19,9 +19,8 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from app.ai.protocol import VisualStyle
-from app.auth.deps import AccountRefused
+from app.auth.live import AccountRefused
 from app.catalog.feelings import ENERGY_INTENSITY, FeelingProfile
-from app.core.db import RequestDb
 from app.drawings import pictures
 from app.drawings.drawers import Drawing
 from app.entries import repository as entries
@@ -29,6 +28,7 @@ from app.entries.schemas import intensity_to_decimal
 from app.media.keys import picture_keys, visualization_keys
 from app.media.store import MediaStore, MediaStoreUnavailable
 from app.models import Visualization
+from app.platform.db.database import RequestDb
 from app.visualizations.images import process_image
 from app.visualizations.schemas import visual_elements
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from app.core.envelope import utcnow_iso
 from app.drawings import service
 from app.drawings.deps import DrawingRequestDep
 from app.drawings.schemas import (
@@ -22,6 +21,7 @@ from app.drawings.schemas import (
     StoryRequest,
 )
 from app.drawings.validation import checked_feeling, checked_story
+from app.platform.http.envelope import utcnow_iso
 
 router = APIRouter(prefix="/visualizations", tags=["drawings"])
 

@@ -11,10 +11,10 @@ from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
-from app.core.context import request_id_var
-from app.core.envelope import utcnow_iso
-from app.core.schemas import RequestModel
 from app.drawings.story_analysis import StoryAnalysis
+from app.platform.context import request_id_var
+from app.platform.http.envelope import utcnow_iso
+from app.platform.http.schemas import RequestModel
 
 API_VERSION = "2.4"
 T = TypeVar("T")

@@ -21,14 +21,7 @@ from datetime import date
 from typing import TypeVar
 
 from app.ai.deadline import ai_deadline
-from app.core.db import RequestDb
-from app.core.errors import (
-    AICapacityExhausted,
-    AIProviderError,
-    AITextError,
-    AppError,
-)
-from app.core.ratelimit import RateLimiter
+from app.ai.errors import AICapacityExhausted, AIProviderError, AITextError
 from app.drawings import journal
 from app.drawings.drawers import Drawer, Drawing, StoryDrawing
 from app.drawings.errors import ContentFiltered, GenerationServiceError, GenerationTimeout
@@ -37,6 +30,9 @@ from app.drawings.schemas import DrawingData, ImageSize, StoryDrawingData
 from app.drawings.validation import Feeling
 from app.media.store import MediaStore
 from app.models import User
+from app.platform.db.database import RequestDb
+from app.platform.http.errors import AppError
+from app.platform.ratelimit.limiter import RateLimiter
 from app.quota.service import AIQuota, give_back_now
 
 log = logging.getLogger(__name__)

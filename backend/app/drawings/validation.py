@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.catalog.feelings import FEELING_CATEGORIES, PROFILES, PROFILES_BY_ID, FeelingProfile
-from app.core.errors import ValidationFailed
 from app.drawings.errors import TextTooShort
 from app.drawings.schemas import FeelingRequest, StoryRequest
+from app.platform.http.errors import ValidationFailed
 
 MIN_STORY_LENGTH = 50
 MAX_STORY_LENGTH = 5000

@@ -6,28 +6,11 @@ import uuid
 from typing import Annotated
 
 from fastapi import Depends, Path
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.deps import CurrentUser
-from app.core.db import SessionDep
-from app.core.errors import Forbidden, NotFound
-from app.models import EmotionEntry, User
-
-
-async def load_owned_entry(
-    session: AsyncSession, user: User, entry_id: uuid.UUID, *, for_update: bool = False
-) -> EmotionEntry:
-    """The caller's entry; reused by the entries routes and by visualizations."""
-    query = select(EmotionEntry).where(EmotionEntry.id == entry_id)
-    if for_update:
-        query = query.with_for_update()
-    entry = await session.scalar(query)
-    if entry is None:
-        raise NotFound("No entry with this id.")
-    if entry.user_id != user.id:
-        raise Forbidden("This entry belongs to another user.")
-    return entry
+from app.entries.service import load_owned_entry
+from app.models import EmotionEntry
+from app.platform.db.database import SessionDep
 
 
 async def get_owned_entry(

@@ -27,10 +27,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import NullType
 
 from app.auth.sessions import session_is_live
-from app.core.rawsql import RawStatement
-from app.core.security import TokenClaims
+from app.auth.tokens import TokenClaims
 from app.entries.schemas import EntryPublic, EntrySort
 from app.models import EmotionEntry, Visualization
+from app.platform.db.rawsql import RawStatement
 
 _ENTRY_COLUMNS = (
     EmotionEntry.id,
@@ -199,9 +199,10 @@ class NewEntry(TypedDict):
 
 # The values come as parameters (their keys name the columns): the statement is built once.
 _INSERT_ENTRY = insert(_entries).returning(*_PUBLIC_COLUMNS)
-# The same statements for the asyncpg lane of the two hottest requests (bench/: issue 9). The
-# insert there also checks the caller's session (Claims): INSERT ... SELECT the values WHERE the
-# session is live, so a revoked session or a disabled or deleted account inserts nothing.
+# The same statements for the asyncpg lane of the two hottest requests (docs/BENCHMARKS.md,
+# "HTTP hot path"). The insert there also checks the caller's session (Claims): INSERT ...
+# SELECT the values WHERE the session is live, so a revoked session or a disabled or deleted
+# account inserts nothing.
 _NEW_ENTRY_COLUMNS = tuple(NewEntry.__annotations__)
 # Its name as the naming convention made it (and the migration created it).
 _USER_FOREIGN_KEY = str(

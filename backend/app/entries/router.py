@@ -1,4 +1,4 @@
-"""Entry routes (SPEC §4.4). Ownership is the OwnedEntry dependency: 404 unknown, 403 foreign."""
+"""Entry routes. Ownership is the OwnedEntry dependency: 404 unknown, 403 foreign."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from app.auth.deps import Claims
-from app.core.db import RequestDbDep, SessionDep
-from app.core.envelope import Envelope, envelope_response, ok
 from app.entries import service
 from app.entries.deps import OwnedEntry
 from app.entries.schemas import (
@@ -20,6 +18,8 @@ from app.entries.schemas import (
     EntryUpdate,
 )
 from app.media.deps import MediaDeletionsDep
+from app.platform.db.database import RequestDbDep, SessionDep
+from app.platform.http.envelope import Envelope, envelope_response, ok
 
 router = APIRouter(prefix="/entries", tags=["entries"])
 

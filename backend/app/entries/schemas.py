@@ -1,4 +1,4 @@
-"""Entry bodies (SPEC §4.4). `intensity` leaves as a JSON number: the iOS app decodes a Double."""
+"""Entry bodies. `intensity` leaves as a JSON number: the iOS app decodes a Double."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from app.catalog.data import EmotionId
-from app.core.schemas import RequestModel
+from app.platform.http.schemas import RequestModel
 
 MAX_SITUATION_LENGTH = 5000
 MAX_NOTES_LENGTH = 10000

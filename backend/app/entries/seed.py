@@ -18,10 +18,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.passwords import PasswordHasher
-from app.core.config import Settings
-from app.core.db import Database, create_engine
 from app.entries.schemas import intensity_to_decimal
 from app.models import EmotionEntry, User
+from app.platform.config import Settings
+from app.platform.db.database import Database, create_engine
 
 SEED_EMAIL = "test@example.com"
 SEED_PASSWORD = "Test123!"  # noqa: S105 (the documented development account)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import uuid
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.deps import AccountRefused
-from app.core.security import TokenClaims
+from app.auth.live import AccountRefused
+from app.auth.ownership import load_owned
+from app.auth.tokens import TokenClaims
 from app.entries import repository
 from app.entries.schemas import (
     EntryCreate,
@@ -18,7 +20,7 @@ from app.entries.schemas import (
     intensity_to_decimal,
 )
 from app.media.deletions import MediaDeletions
-from app.models import EmotionEntry
+from app.models import EmotionEntry, User
 
 log = logging.getLogger(__name__)
 
@@ -82,3 +84,12 @@ async def delete_entry(
     """Delete the entry and, once that is committed, its visualization's pictures."""
     visualization_ids = await repository.delete_entry(session, entry.id)
     await deletions.remove_after_commit(session, visualization_ids)
+
+
+async def load_owned_entry(
+    session: AsyncSession, user: User, entry_id: uuid.UUID, *, for_update: bool = False
+) -> EmotionEntry:
+    """The caller's entry (app.auth.ownership); for the entries routes and for visualizations."""
+    return await load_owned(
+        session, EmotionEntry, entry_id, user, noun="entry", for_update=for_update
+    )

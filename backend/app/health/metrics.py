@@ -8,16 +8,16 @@ from fastapi import APIRouter, Request
 from sqlalchemy import text
 from starlette.responses import Response
 
-from app.core.db import Database
-from app.core.metrics import render
-from app.core.reading_cache import app_reading
+from app.models import ACTIVE_JOB_STATUSES
+from app.platform.db.database import Database
+from app.platform.observability.metrics import render
+from app.platform.reading_cache import app_reading
 
 router = APIRouter(tags=["health"])
 
 _QUEUE_DEPTH = text(
-    "SELECT status, count(*) FROM visualizations "
-    "WHERE status IN ('pending', 'processing') GROUP BY status"
-)
+    "SELECT status, count(*) FROM visualizations WHERE status = ANY(:active) GROUP BY status"
+).bindparams(active=list(ACTIVE_JOB_STATUSES))
 _PENDING_MEDIA_DELETIONS = text(
     "SELECT CASE WHEN failed_attempts = 0 THEN 'queued' ELSE 'retrying' END, count(*) "
     "FROM pending_media_deletions GROUP BY 1"
@@ -41,7 +41,7 @@ async def metrics(request: Request) -> Response:
 
 async def _database_gauges(db: Database) -> tuple[dict[str, int], dict[str, int]]:
     """The job queue's depth by status, and the picture removals pending by state."""
-    depth = {"pending": 0, "processing": 0}
+    depth = dict.fromkeys(ACTIVE_JOB_STATUSES, 0)
     deletions = {"queued": 0, "retrying": 0}
     try:
         async with db.engine.connect() as conn:

@@ -13,10 +13,10 @@ from sqlalchemy import text
 from starlette.responses import JSONResponse
 
 from app.ai.readiness import AIStatus, ai_problems, ai_readiness
-from app.core.config import APP_VERSION
-from app.core.db import Database
-from app.core.envelope import utcnow_iso
-from app.core.reading_cache import app_reading
+from app.platform.config import APP_VERSION
+from app.platform.db.database import Database
+from app.platform.http.envelope import utcnow_iso
+from app.platform.reading_cache import app_reading
 
 router = APIRouter(prefix="/health", tags=["health"])
 log = logging.getLogger(__name__)

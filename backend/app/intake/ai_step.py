@@ -28,9 +28,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.ai.deadline import ai_deadline
 from app.ai.protocol import AIProvider
-from app.core.db import RequestDb
-from app.core.errors import Conflict, Forbidden, NotFound
+from app.auth.ownership import load_owned
 from app.models import IntakeSession, User
+from app.platform.db.database import RequestDb
+from app.platform.http.errors import Conflict, NotFound
 from app.quota.service import AIQuota, give_back_now
 
 log = logging.getLogger(__name__)
@@ -73,14 +74,9 @@ async def load_owned_session(
 
     409 while another request's AI call is in flight for it: each step costs one AI call.
     """
-    row = await session.scalar(
-        select(IntakeSession).where(IntakeSession.id == session_id).with_for_update()
+    row = await load_owned(
+        session, IntakeSession, session_id, user, noun="intake session", for_update=True
     )
-    if row is None:
-        raise NotFound("No intake session with this id.")
-    if row.user_id != user.id:
-        # Same rule as entries: it exists but is someone else's.
-        raise Forbidden("This intake session belongs to another user.")
     if _claimed(row):
         raise Conflict(
             "Another request is updating this intake session right now; "

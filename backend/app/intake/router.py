@@ -9,8 +9,6 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from app.auth.deps import CurrentUser
-from app.core.db import RequestDbDep
-from app.core.envelope import Envelope, ok
 from app.intake import service
 from app.intake.deps import IntakeAIDep
 from app.intake.schemas import (
@@ -21,6 +19,8 @@ from app.intake.schemas import (
     IntakeRefined,
     IntakeStarted,
 )
+from app.platform.db.database import RequestDbDep
+from app.platform.http.envelope import Envelope, ok
 
 router = APIRouter(prefix="/intake", tags=["intake"])
 

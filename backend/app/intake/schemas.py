@@ -1,4 +1,4 @@
-"""Intake bodies (SPEC §4.5). Scenarios are the AI layer's own models, sent as they are."""
+"""Intake bodies. Scenarios are the AI layer's own models, sent as they are."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, Field
 
 from app.ai.protocol import ProviderName, Scenario
-from app.core.schemas import RequestModel
 from app.entries.schemas import Emotions, EntryPublic, Intensity, Situation
+from app.platform.http.schemas import RequestModel
 
 MAX_ADDITIONAL_CONTEXT_LENGTH = 2000
 MAX_OPTION_ID_LENGTH = 64

@@ -20,9 +20,8 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
+from app.ai.errors import AITextError
 from app.ai.protocol import AIProvider, IntakeExchange, IntakeStep, Scenario
-from app.core.db import RequestDb
-from app.core.errors import AITextError, Conflict, ValidationFailed
 from app.entries import repository as entries
 from app.entries.schemas import MAX_SITUATION_LENGTH, intensity_to_decimal
 from app.intake import ai_step
@@ -36,6 +35,8 @@ from app.intake.schemas import (
     IntakeStarted,
 )
 from app.models import IntakeSession, User
+from app.platform.db.database import RequestDb
+from app.platform.http.errors import Conflict, ValidationFailed
 
 log = logging.getLogger(__name__)
 

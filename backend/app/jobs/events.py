@@ -1,4 +1,6 @@
-"""Progress events: NOTIFY on the progress channel, parsed again by whoever listens (WebSocket)."""
+"""Progress events: NOTIFY on the progress channel that a job's row changed (its id) and how
+(`type`). Listeners re-read the row for the rest: the WebSocket sends the row's state, never the
+event's, so a missed or reordered notification cannot show a client a stale state."""
 
 from __future__ import annotations
 
@@ -17,24 +19,11 @@ EventType = Literal["progress", "complete", "failed"]
 class JobEvent(BaseModel):
     id: uuid.UUID
     type: EventType
-    status: str
-    progress: int | None = None
-    message: str | None = None
 
 
-async def publish(
-    session: AsyncSession,
-    job_id: uuid.UUID,
-    type_: EventType,
-    status: str,
-    progress: int | None,
-    message: str | None,
-) -> None:
+async def publish(session: AsyncSession, job_id: uuid.UUID, type_: EventType) -> None:
     """Sent when the caller's transaction commits, so listeners never see uncommitted state."""
-    # NOTIFY payloads are capped at 8000 bytes; provider messages can be long.
-    short = message[:500] if message else message
-    event = JobEvent(id=job_id, type=type_, status=status, progress=progress, message=short)
-    await notify(session, PROGRESS_CHANNEL, event.model_dump_json())
+    await notify(session, PROGRESS_CHANNEL, JobEvent(id=job_id, type=type_).model_dump_json())
 
 
 def parse(payload: str) -> JobEvent | None:

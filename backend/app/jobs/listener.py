@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 import asyncpg
 
-from app.core.config import Settings
-from app.core.db import libpq_url
+from app.platform.config import Settings
+from app.platform.db.database import libpq_url
 
 log = logging.getLogger(__name__)
 

@@ -24,6 +24,8 @@ from app.models import Visualization
 JOBS_CHANNEL = "visualization_jobs"
 # Progress events for WebSocket clients, whichever process runs the job.
 PROGRESS_CHANNEL = "visualization_progress"
+# What a job waiting in the queue says of itself.
+WAITING_FOR_A_WORKER = "Waiting for a worker"
 
 # Fair across people: each due job gets a turn number within its owner's queue (1 for their
 # oldest), plus however many of that owner's jobs are already running, and the lowest turn goes
@@ -215,7 +217,7 @@ async def release_job(session: AsyncSession, job_id: uuid.UUID, worker_id: str) 
             locked_by=None,
             locked_until=None,
             progress=0,
-            progress_message="Waiting for a worker",
+            progress_message=WAITING_FOR_A_WORKER,
         )
         .returning(Visualization.id)
     )

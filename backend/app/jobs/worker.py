@@ -19,12 +19,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
-from app.core.db import Database
-from app.core.errors import AIProviderError
-from app.core.metrics import JOB_DURATION
 from app.jobs import events, queue
 from app.jobs.listener import PgListener, listener_dsn
+from app.platform.config import Settings
+from app.platform.db.database import Database
+from app.platform.observability.metrics import JOB_DURATION
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +40,13 @@ class PermanentJobError(Exception):
 
 
 class RetryableJobError(Exception):
-    """A failure that is not the AI's and that another attempt may fix (e.g. the store where the
-    result goes is down). Its message is what the user sees."""
+    """A failure that another attempt may fix (e.g. the AI is busy, or the store where the result
+    goes is down). Its message is what the user sees; `not_before`, when set, is the least wait in
+    seconds before the next attempt (an AI that asked for a pause)."""
+
+    def __init__(self, message: str, *, not_before: float | None = None) -> None:
+        super().__init__(message)
+        self.not_before = not_before
 
 
 @dataclass(slots=True)
@@ -58,9 +62,7 @@ class JobContext:
                 session, self.job.id, self.worker_id, progress, message
             )
             if held:
-                await events.publish(
-                    session, self.job.id, "progress", "processing", progress, message
-                )
+                await events.publish(session, self.job.id, "progress")
         if not held:
             raise LeaseLost(str(self.job.id))
 
@@ -169,7 +171,7 @@ class Worker:
         async with self.database.sessionmaker() as session, session.begin():
             job = await queue.claim_next_job(session, self.worker_id, self.lease_seconds)
             if job is not None:
-                await events.publish(session, job.id, "progress", "processing", 5, "Starting")
+                await events.publish(session, job.id, "progress")
             return job
 
     async def _idle_timeout(self) -> float:
@@ -209,23 +211,12 @@ class Worker:
         except LeaseLost:
             outcome = "lease_lost"
             log.warning("job lease lost; abandoning", extra={"job_id": str(job.id)})
-        except AIProviderError as exc:
-            outcome = self._failure_outcome(job, exc.retryable)
-            # The row (which the owner reads) gets the generic message; the details the log.
-            log.warning(
-                "job's AI call failed: %s",
-                exc.message,
-                extra={"job_id": str(job.id), "outcome": exc.outcome, "retryable": exc.retryable},
-            )
-            await self._record_failure(
-                job, exc.public_message, exc.retryable, not_before=exc.retry_after_seconds
-            )
         except PermanentJobError as exc:
             outcome = "failed"
             await self._record_failure(job, str(exc), False)
         except RetryableJobError as exc:
             outcome = self._failure_outcome(job, True)
-            await self._record_failure(job, str(exc), True)
+            await self._record_failure(job, str(exc), True, not_before=exc.not_before)
         except Exception:
             outcome = self._failure_outcome(job, True)
             log.exception("job failed unexpectedly", extra={"job_id": str(job.id)})
@@ -275,24 +266,21 @@ class Worker:
                 )
                 delay = max(delay, not_before or 0.0)
                 if await queue.schedule_retry(session, job.id, self.worker_id, delay, message):
-                    note = f"Temporary error; retrying in {delay:.0f} s"
-                    await events.publish(session, job.id, "progress", "pending", 0, note)
+                    await events.publish(session, job.id, "progress")
                     await queue.wake_workers(session)
                     log.info("job retry scheduled", extra={"job_id": str(job.id), "delay": delay})
                 return
             if await queue.mark_failed(session, job.id, self.worker_id, message):
                 if self.on_failed is not None:
                     await self.on_failed(session, job.id)
-                await events.publish(session, job.id, "failed", "failed", None, message)
+                await events.publish(session, job.id, "failed")
                 log.info("job failed", extra={"job_id": str(job.id), "attempt": job.attempt})
 
     async def _release(self, job: queue.ClaimedJob) -> None:
         try:
             async with self.database.sessionmaker() as session, session.begin():
                 if await queue.release_job(session, job.id, self.worker_id):
-                    await events.publish(
-                        session, job.id, "progress", "pending", 0, "Waiting for a worker"
-                    )
+                    await events.publish(session, job.id, "progress")
                     await queue.wake_workers(session)
         except Exception:
             # The lease will expire and another worker will take the job over.

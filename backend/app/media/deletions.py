@@ -25,12 +25,12 @@ from sqlalchemy import func, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.after_commit import after_commit
-from app.core.config import Settings
-from app.core.db import Database
 from app.media.keys import visualization_keys
 from app.media.store import MediaStore, MediaStoreUnavailable
 from app.models.media import PendingMediaDeletion
+from app.platform.config import Settings
+from app.platform.db.after_commit import after_commit
+from app.platform.db.database import Database
 
 log = logging.getLogger(__name__)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from app.core.config import Settings
 from app.media.local import LocalMediaStore
 from app.media.signing import MediaSigner
 from app.media.store import MediaStore
+from app.platform.config import Settings
 
 
 async def open_media_store(settings: Settings, signer: MediaSigner | None = None) -> MediaStore:

@@ -21,9 +21,9 @@ from aiobotocore.session import get_session
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import SecretStr
 
-from app.core.config import Settings
 from app.media.keys import is_valid_key, media_type_for
 from app.media.store import MediaStoreUnavailable
+from app.platform.config import Settings
 
 if TYPE_CHECKING:
     from aiobotocore.session import ClientCreatorContext

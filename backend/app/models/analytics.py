@@ -9,8 +9,8 @@ from sqlalchemy import DateTime, ForeignKey, Integer, Numeric, Text, UniqueConst
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.db import Base
 from app.models._common import UUIDPrimaryKey
+from app.platform.db.database import Base
 
 
 class EmotionAnalytics(UUIDPrimaryKey, Base):

@@ -7,10 +7,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.db import Base
 from app.models._common import Timestamps, UUIDPrimaryKey
-
-ENTRY_SOURCES = ("manual", "intake_flow", "import", "draw_my_feelings")
+from app.platform.db.database import Base
 
 
 class EmotionEntry(UUIDPrimaryKey, Timestamps, Base):

@@ -8,8 +8,8 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, Text, text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.db import Base
 from app.models._common import Timestamps, UUIDPrimaryKey
+from app.platform.db.database import Base
 
 
 class IntakeSession(UUIDPrimaryKey, Timestamps, Base):

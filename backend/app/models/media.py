@@ -7,7 +7,7 @@ from sqlalchemy import DateTime, Index, Integer, Text, func, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.db import Base
+from app.platform.db.database import Base
 
 
 class PendingMediaDeletion(Base):

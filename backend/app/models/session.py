@@ -7,8 +7,8 @@ from sqlalchemy import DateTime, ForeignKey, Index, LargeBinary, func
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.db import Base
 from app.models._common import UUIDPrimaryKey
+from app.platform.db.database import Base
 
 
 class AuthSession(UUIDPrimaryKey, Base):

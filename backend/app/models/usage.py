@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.db import Base
+from app.platform.db.database import Base
 
 
 class AIUsage(Base):

@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, DateTime, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.db import Base
 from app.models._common import Timestamps, UUIDPrimaryKey
+from app.platform.db.database import Base
 
 
 class User(UUIDPrimaryKey, Timestamps, Base):

@@ -20,11 +20,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.db import Base
 from app.models._common import Timestamps, UUIDPrimaryKey
+from app.platform.db.database import Base
 
-VISUALIZATION_STATUSES = ("pending", "processing", "completed", "failed")
-VISUALIZATION_STYLES = ("abstract", "diagram", "metaphor")
+# A visualization whose job is queued or running: what the queue, the per-user cap and the
+# queue-depth metric count.
+ACTIVE_JOB_STATUSES = ("pending", "processing")
 
 
 class Visualization(UUIDPrimaryKey, Timestamps, Base):

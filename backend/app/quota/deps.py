@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends
 from starlette.requests import HTTPConnection
 
-from app.core.config import Settings
+from app.platform.config import Settings
 from app.quota.service import AIQuota
 
 

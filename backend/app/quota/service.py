@@ -20,9 +20,9 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.db import RequestDb
-from app.core.errors import RateLimitExceeded
 from app.models import AIUsage
+from app.platform.db.database import RequestDb
+from app.platform.http.errors import RateLimitExceeded
 
 log = logging.getLogger(__name__)
 

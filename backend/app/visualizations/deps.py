@@ -9,9 +9,9 @@ from fastapi import Depends, Path
 from starlette.requests import HTTPConnection
 
 from app.auth.deps import CurrentUser
-from app.core.config import Settings
-from app.core.db import SessionDep
 from app.models import Visualization
+from app.platform.config import Settings
+from app.platform.db.database import SessionDep
 from app.visualizations.service import load_owned_visualization
 
 

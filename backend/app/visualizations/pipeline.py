@@ -13,6 +13,7 @@ from typing import Any, Protocol, cast
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.ai.errors import AIProviderError
 from app.ai.protocol import EntrySnapshot, ProviderName, RenderedImage, VisualAnalysis, VisualStyle
 from app.jobs import events, queue
 from app.jobs.worker import JobContext, PermanentJobError, RetryableJobError
@@ -61,10 +62,13 @@ class VisualizationPipeline:
         provider = self.provider()
         started = time.monotonic()
 
-        await ctx.progress(ANALYSING, "Analysing the entry")
-        analysis = await provider.analyze_entry(snapshot, style)
-        await ctx.progress(GENERATING, "Generating the image")
-        rendered = await provider.render_image(analysis, snapshot, style)
+        try:
+            await ctx.progress(ANALYSING, "Analysing the entry")
+            analysis = await provider.analyze_entry(snapshot, style)
+            await ctx.progress(GENERATING, "Generating the image")
+            rendered = await provider.render_image(analysis, snapshot, style)
+        except AIProviderError as exc:
+            raise _job_error(ctx, exc) from exc
         await ctx.progress(STORING, "Storing the image")
         try:
             processed = await asyncio.to_thread(process_image, rendered.data, self.max_pixels)
@@ -123,7 +127,7 @@ class VisualizationPipeline:
         async with ctx.database.sessionmaker() as session, session.begin():
             done = await queue.mark_completed(session, ctx.job.id, ctx.worker_id, values)
             if done:
-                await events.publish(session, ctx.job.id, "complete", "completed", 100, "Completed")
+                await events.publish(session, ctx.job.id, "complete")
             else:
                 still_there = await session.scalar(
                     select(Visualization.id).where(Visualization.id == ctx.job.id)
@@ -139,6 +143,19 @@ class VisualizationPipeline:
             return
         # Another worker holds the job now; it writes the same file names, so ours are harmless.
         log.warning("finished a job this worker no longer holds", extra={"job_id": str(ctx.job.id)})
+
+
+def _job_error(ctx: JobContext, exc: AIProviderError) -> PermanentJobError | RetryableJobError:
+    """The job queue's view of an AI failure: the row (which the owner reads) gets the generic
+    message, the log the details."""
+    log.warning(
+        "job's AI call failed: %s",
+        exc.message,
+        extra={"job_id": str(ctx.job.id), "outcome": exc.outcome, "retryable": exc.retryable},
+    )
+    if exc.retryable:
+        return RetryableJobError(exc.public_message, not_before=exc.retry_after_seconds)
+    return PermanentJobError(exc.public_message)
 
 
 async def give_back_image(session: AsyncSession, job_id: uuid.UUID) -> None:

@@ -11,10 +11,10 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from app.core.config import Settings
 from app.jobs import events
 from app.jobs.listener import PgListener, listener_dsn
 from app.jobs.queue import PROGRESS_CHANNEL
+from app.platform.config import Settings
 
 # `None` in a subscriber's queue means "notifications may have been missed: re-read the row".
 Signal = events.JobEvent | None

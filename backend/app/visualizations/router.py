@@ -1,4 +1,4 @@
-"""Routes of SPEC §4.6: queue, poll, list and delete visualizations; serve the local store's
+"""Visualization routes: queue, poll, list and delete visualizations; serve the local store's
 images (the S3 store serves its own, behind presigned links)."""
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from app.auth.deps import CurrentUser
-from app.core.config import Settings
-from app.core.db import SessionDep
-from app.core.envelope import Envelope, ok
-from app.core.errors import Forbidden, NotFound
 from app.media.deps import MediaDeletionsDep, MediaStoreDep
 from app.media.keys import media_type_for
 from app.media.local import LocalMediaStore
+from app.models import ACTIVE_JOB_STATUSES
+from app.platform.config import Settings
+from app.platform.db.database import SessionDep
+from app.platform.http.envelope import Envelope, ok
+from app.platform.http.errors import Forbidden, NotFound
 from app.quota.deps import AIQuotaDep
 from app.visualizations import service
 from app.visualizations.deps import BaseUrlDep, OwnedVisualization
@@ -97,7 +98,7 @@ async def get_visualization(
 ) -> Envelope[VisualizationOut]:
     """Completed, in progress or failed: the shape follows `status`. Image URLs are fresh."""
     average = _settings(request).visualization_default_estimate_seconds
-    if visualization.status in service.ACTIVE_STATUSES:
+    if visualization.status in ACTIVE_JOB_STATUSES:
         average = await service.average_duration_seconds(session, visualization.user_id, average)
     return ok(await service.present(visualization, media, base_url, average))
 

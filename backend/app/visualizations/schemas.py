@@ -1,4 +1,4 @@
-"""Request and response models of SPEC §4.6."""
+"""Request and response models of the visualization routes (docs/API.md, "Visualizations")."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from app.ai.protocol import VisualStyle
-from app.core.schemas import RequestModel
+from app.platform.http.schemas import RequestModel
 
 
 class VisualizationCreate(RequestModel):

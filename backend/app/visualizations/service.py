@@ -7,18 +7,20 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal
 
 from pydantic import TypeAdapter
 from sqlalchemy import func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.ai.protocol import VisualStyle
-from app.core.errors import Conflict, Forbidden, NotFound, RateLimitExceeded
-from app.entries.deps import load_owned_entry
+from app.auth.ownership import load_owned
+from app.entries.service import load_owned_entry
 from app.jobs import queue
 from app.media.deletions import MediaDeletions
 from app.media.store import MediaStore
-from app.models import User, Visualization
+from app.models import ACTIVE_JOB_STATUSES, User, Visualization
+from app.platform.http.errors import Conflict, RateLimitExceeded
 from app.quota.service import AIQuota
 from app.visualizations.schemas import (
     VisualElement,
@@ -29,7 +31,6 @@ from app.visualizations.schemas import (
     VisualizationOut,
 )
 
-ACTIVE_STATUSES = ("pending", "processing")
 _VISUAL_ELEMENTS = TypeAdapter(list[VisualElement])
 # Namespace of the per-user advisory lock that serialises POST /visualizations of one user.
 _CREATE_LOCK_NAMESPACE = 7_201
@@ -103,7 +104,7 @@ async def create_visualization(
     active = await session.scalar(
         select(func.count())
         .select_from(Visualization)
-        .where(Visualization.user_id == user.id, Visualization.status.in_(ACTIVE_STATUSES))
+        .where(Visualization.user_id == user.id, Visualization.status.in_(ACTIVE_JOB_STATUSES))
     )
     if (active or 0) >= concurrency_limit:
         retry_after = max(estimate, 1)
@@ -139,7 +140,7 @@ def _requeue(visualization: Visualization, style: VisualStyle, max_attempts: int
     visualization.max_attempts = max_attempts
     visualization.run_at = datetime.now(UTC)
     visualization.progress = 0
-    visualization.progress_message = "Waiting for a worker"
+    visualization.progress_message = queue.WAITING_FOR_A_WORKER
     visualization.error_message = None
     visualization.locked_by = None
     visualization.locked_until = None
@@ -151,14 +152,7 @@ def _requeue(visualization: Visualization, style: VisualStyle, max_attempts: int
 async def load_owned_visualization(
     session: AsyncSession, user: User, visualization_id: uuid.UUID
 ) -> Visualization:
-    visualization = await session.scalar(
-        select(Visualization).where(Visualization.id == visualization_id)
-    )
-    if visualization is None:
-        raise NotFound("No visualization with this id.")
-    if visualization.user_id != user.id:
-        raise Forbidden("This visualization belongs to another user.")
-    return visualization
+    return await load_owned(session, Visualization, visualization_id, user, noun="visualization")
 
 
 async def list_visualizations(
@@ -188,35 +182,65 @@ async def delete_visualization(
 
 
 # --- presenting ------------------------------------------------------------------------------
-async def present(
-    visualization: Visualization, media: MediaStore, base_url: str, average_seconds: int
-) -> VisualizationOut:
+@dataclass(frozen=True, slots=True)
+class StatusView:
+    """What a visualization's state means to a client, the same for GET /visualizations/{id}
+    and the progress WebSocket. `message`: the failure for `failed`, else the progress note."""
+
+    status: Literal["pending", "processing", "completed", "failed"]
+    message: str = ""
+    image_url: str = ""
+    thumbnail_url: str = ""
+    # POST /visualizations for the entry re-queues a failed visualization.
+    retry_allowed: bool = True
+
+
+async def status_view(visualization: Visualization, media: MediaStore, base_url: str) -> StatusView:
     if visualization.status == "completed" and visualization.image_url:
-        return VisualizationCompleted(
-            id=visualization.id,
-            entry_id=visualization.entry_id,
-            status="completed",
+        return StatusView(
+            "completed",
             image_url=await media.url_for(visualization.image_url, base_url),
             thumbnail_url=await media.url_for(
                 visualization.thumbnail_url or visualization.image_url, base_url
             ),
+        )
+    if visualization.status == "failed":
+        return StatusView(
+            "failed", visualization.error_message or "Generating the visualization failed."
+        )
+    return StatusView(
+        "processing" if visualization.status == "processing" else "pending",
+        visualization.progress_message or queue.WAITING_FOR_A_WORKER,
+    )
+
+
+async def present(
+    visualization: Visualization, media: MediaStore, base_url: str, average_seconds: int
+) -> VisualizationOut:
+    view = await status_view(visualization, media, base_url)
+    if view.status == "completed":
+        return VisualizationCompleted(
+            id=visualization.id,
+            entry_id=visualization.entry_id,
+            status="completed",
+            image_url=view.image_url,
+            thumbnail_url=view.thumbnail_url,
             summary=visualization.summary,
             insights=list(visualization.insights or []),
             visual_elements=_VISUAL_ELEMENTS.validate_python(visualization.visual_elements or []),
             created_at=visualization.created_at,
             completed_at=visualization.processing_completed_at,
         )
-    if visualization.status == "failed":
+    if view.status == "failed":
         return VisualizationFailed(
             id=visualization.id,
             status="failed",
-            error_message=visualization.error_message or "Generating the visualization failed.",
-            # POST /visualizations for the entry re-queues a failed visualization.
-            retry_allowed=True,
+            error_message=view.message,
+            retry_allowed=view.retry_allowed,
         )
     return VisualizationInProgress(
         id=visualization.id,
-        status="processing" if visualization.status == "processing" else "pending",
+        status=view.status,
         progress=visualization.progress,
         estimated_time_remaining_seconds=_remaining(visualization, average_seconds),
     )

@@ -17,14 +17,14 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette import status
 
-from app.auth.deps import authenticate_token
-from app.core.db import Database
-from app.core.errors import AppError
+from app.auth.live import authenticate_token
 from app.media.deps import get_media_store
 from app.models import Visualization
+from app.platform.db.database import Database
+from app.platform.http.errors import AppError
 from app.visualizations.deps import public_base_url
 from app.visualizations.progress_hub import ProgressHub
-from app.visualizations.service import load_owned_visualization
+from app.visualizations.service import load_owned_visualization, status_view
 
 log = logging.getLogger(__name__)
 
@@ -40,32 +40,28 @@ async def _message(row: Visualization | None, websocket: WebSocket) -> dict[str,
             "type": "failed",
             "data": {"error_message": "The visualization was deleted.", "retry_allowed": False},
         }
-    if row.status == "completed" and row.image_url:
-        media, base = get_media_store(websocket), public_base_url(websocket)
+    view = await status_view(row, get_media_store(websocket), public_base_url(websocket))
+    if view.status == "completed":
         return {
             "type": "complete",
             "data": {
                 "visualization_id": str(row.id),
-                "image_url": await media.url_for(row.image_url, base),
-                "thumbnail_url": await media.url_for(row.thumbnail_url or row.image_url, base),
+                "image_url": view.image_url,
+                "thumbnail_url": view.thumbnail_url,
             },
         }
-    if row.status == "failed":
+    if view.status == "failed":
         return {
             "type": "failed",
             "data": {
                 "visualization_id": str(row.id),
-                "error_message": row.error_message or "Generating the visualization failed.",
-                "retry_allowed": True,
+                "error_message": view.message,
+                "retry_allowed": view.retry_allowed,
             },
         }
     return {
         "type": "progress",
-        "data": {
-            "progress": row.progress,
-            "status": row.status,
-            "message": row.progress_message or "Waiting for a worker",
-        },
+        "data": {"progress": row.progress, "status": view.status, "message": view.message},
     }
 
 

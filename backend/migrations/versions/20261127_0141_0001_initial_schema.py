@@ -1,4 +1,4 @@
-"""initial schema: every table of SPEC §5, plus the updated_at trigger
+"""initial schema: every table of the first release, plus the updated_at trigger
 
 Revision ID: 0001
 Revises:

@@ -12,15 +12,16 @@ from collections.abc import AsyncIterator, Callable
 import httpx
 import pytest
 
-from app.core.config import Settings
-from app.core.db import Database
 from app.main import create_app
-from tests.conftest import UserFactory, _client_for
+from app.platform.config import Settings
+from app.platform.db.database import Database
 from tests.fakes.fixtures import make_gemini_provider
 from tests.fakes.gemini import FakeGemini
+from tests.helpers.clients import client_for
+from tests.helpers.envelope import assert_error
+from tests.helpers.intake import Intake
+from tests.helpers.users import UserFactory
 from tests.helpers.waiting import eventually
-from tests.intake.conftest import Intake
-from tests.test_foundation import assert_error
 
 ClientMaker = Callable[..., AsyncIterator[httpx.AsyncClient]]
 
@@ -38,7 +39,7 @@ async def two_slot_client(
     )
     app = create_app(settings, database=committed_db, ai_provider=provider)
     try:
-        async for client in _client_for(app):
+        async for client in client_for(app):
             yield client
     finally:
         fake_gemini.release()

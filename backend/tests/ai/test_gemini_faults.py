@@ -11,15 +11,13 @@ import logging
 
 import pytest
 
+from app.ai.errors import AIImageError, AITextError
 from app.ai.gemini import GeminiProvider
-from app.ai.protocol import EntrySnapshot, VisualAnalysis
-from app.core.errors import AIImageError, AITextError
 from tests.fakes import replies
 from tests.fakes.fixtures import FAKE_GEMINI_KEY, make_gemini_provider
 from tests.fakes.gemini import FakeGemini
-
-ENTRY = EntrySnapshot(situation="I lost my job today.", emotions=["sadness"], intensity=0.8)
-ANALYSIS = VisualAnalysis.model_validate(replies.ANALYSIS_ANSWER)
+from tests.helpers.ai_inputs import ANALYSIS, ENTRY
+from tests.helpers.waiting import eventually
 
 
 async def test_rate_limit_after_retries_says_so(
@@ -290,7 +288,7 @@ async def test_circuit_closes_again_after_a_successful_trial(fake_gemini: FakeGe
         with pytest.raises(AITextError):
             await provider.start_intake("x")
         assert provider.readiness()["gemini_api"] == "unhealthy"
-        await asyncio.sleep(0.25)
+        await asyncio.sleep(0.25)  # the circuit's pause (0.2 s) runs out: a trial may go out
         assert (await provider.start_intake("x")).scenarios
         assert provider.readiness()["gemini_api"] == "healthy"
     finally:
@@ -307,9 +305,10 @@ async def test_cancelled_trial_call_does_not_jam_the_circuit(fake_gemini: FakeGe
     try:
         with pytest.raises(AITextError):
             await provider.start_intake("x")
-        await asyncio.sleep(0.15)
+        await asyncio.sleep(0.15)  # the circuit's pause (0.1 s) runs out: a trial may go out
         trial = asyncio.create_task(provider.start_intake("x"))
-        await asyncio.sleep(0.2)
+        # Cancelled only once it is in flight: Gemini has it (and answers in 2 s).
+        await eventually(lambda: len(fake_gemini.requests) == 2, what="the trial call at Gemini")
         trial.cancel()
         with pytest.raises(asyncio.CancelledError):
             await trial

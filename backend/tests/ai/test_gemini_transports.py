@@ -14,12 +14,12 @@ from collections.abc import AsyncIterator
 import pytest
 from google.genai import _api_client
 
+from app.ai.errors import AIImageError, AITextError
 from app.ai.gemini import GeminiProvider
-from app.core.errors import AIImageError, AITextError
-from tests.ai.test_gemini_faults import ANALYSIS, ENTRY
 from tests.fakes import replies
 from tests.fakes.fixtures import make_gemini_provider
 from tests.fakes.gemini import FakeGemini
+from tests.helpers.ai_inputs import ANALYSIS, ENTRY
 
 
 @pytest.fixture(params=["httpx", "aiohttp"])

@@ -15,6 +15,7 @@ from app.ai.local_bank import CLOSING, THEMES
 from app.ai.local_text import detect_themes
 from app.ai.protocol import EntrySnapshot, IntakeExchange, IntakeStep, VisualStyle
 from app.catalog.data import EMOTION_IDS
+from tests.helpers.waiting import loop_turns_meanwhile
 
 local = LocalProvider()
 
@@ -158,24 +159,18 @@ async def test_palette_comes_from_the_entry_emotions() -> None:
 
 async def test_drawing_runs_off_the_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
     threads: list[str] = []
+    loop_turned: list[bool] = []
     original = drawing.draw_png
+    loop = asyncio.get_running_loop()
 
     def spy(palette: list[str], intensity: float, style: VisualStyle, seed: int) -> bytes:
         threads.append(threading.current_thread().name)
+        # The loop answers from inside the drawing: it kept running while the picture was drawn.
+        loop_turned.append(loop_turns_meanwhile(loop))
         return original(palette, intensity, style, seed)
 
     monkeypatch.setattr("app.ai.local.draw_png", spy)
-    ticks = 0
-
-    async def ticker() -> None:
-        nonlocal ticks
-        while True:
-            ticks += 1
-            await asyncio.sleep(0.001)
-
-    task = asyncio.create_task(ticker())
     await _render(SAD, "abstract")
-    task.cancel()
     assert threads
     assert threads[0] != threading.main_thread().name
-    assert ticks > 1  # the loop kept running while the picture was drawn
+    assert loop_turned == [True] * len(threads)

@@ -9,14 +9,15 @@ import httpx
 import pytest
 
 from app.ai.gemini import GeminiProvider
-from app.core.config import Settings
-from app.core.db import Database
 from app.main import create_app
-from tests.conftest import UserFactory, _client_for
+from app.platform.config import Settings
+from app.platform.db.database import Database
 from tests.fakes.fixtures import FAKE_GEMINI_KEY, fake_gemini, gemini_provider
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.replies import blocked_reply, error_reply, invalid_key_reply
-from tests.test_foundation import assert_error
+from tests.helpers.clients import client_for
+from tests.helpers.envelope import assert_error
+from tests.helpers.users import UserFactory
 
 __all__ = ["fake_gemini", "gemini_provider"]
 
@@ -31,7 +32,7 @@ async def client(
     settings: Settings, database: Database, gemini_provider: GeminiProvider
 ) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings, database=database, ai_provider=gemini_provider)
-    async for c in _client_for(app):
+    async for c in client_for(app):
         yield c
 
 

@@ -9,18 +9,19 @@ import httpx
 import pytest
 
 from app.ai.deadline import ai_deadline
+from app.ai.errors import AITextError
 from app.ai.gemini import GeminiProvider
-from app.core.config import Settings
-from app.core.db import Database
-from app.core.errors import AITextError
 from app.main import create_app
-from tests.conftest import UserFactory, _client_for
+from app.platform.config import Settings
+from app.platform.db.database import Database
 from tests.fakes.fixtures import make_gemini_provider
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.replies import rate_limited_reply
+from tests.helpers.clients import client_for
+from tests.helpers.envelope import assert_error
+from tests.helpers.intake import Intake
+from tests.helpers.users import UserFactory
 from tests.helpers.waiting import eventually
-from tests.intake.conftest import Intake
-from tests.test_foundation import assert_error
 
 
 @pytest.fixture
@@ -75,7 +76,7 @@ async def gemini_app(
     settings: Settings, committed_db: Database, fake_gemini: FakeGemini
 ) -> AsyncIterator[httpx.AsyncClient]:
     provider = make_gemini_provider(fake_gemini, settings)
-    async for client in _client_for(
+    async for client in client_for(
         create_app(settings, database=committed_db, ai_provider=provider)
     ):
         yield client

@@ -9,13 +9,13 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 
+from app.ai.errors import AITextError
 from app.ai.factory import build_provider
 from app.ai.gemini import GeminiProvider
 from app.ai.local import LocalProvider
-from app.core.config import BACKEND_DIR, Settings
-from app.core.db import Database
-from app.core.errors import AITextError
 from app.main import create_app
+from app.platform.config import BACKEND_DIR, Settings
+from app.platform.db.database import Database
 from bench.asgi_state import per_request_state
 from tests.fakes import replies
 from tests.fakes.fixtures import fake_gemini_settings, make_gemini_provider

@@ -13,9 +13,9 @@ import pytest
 
 from app.analytics import patterns as pattern_rules
 from app.models import User
-from tests.analytics.conftest import Rows, utc
-from tests.conftest import UserFactory
-from tests.test_foundation import assert_error
+from tests.helpers.dated_rows import Rows, utc
+from tests.helpers.envelope import assert_error
+from tests.helpers.users import UserFactory
 
 URL = "/api/v1/analytics/summary"
 

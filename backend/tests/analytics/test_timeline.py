@@ -9,9 +9,9 @@ import httpx
 from fastapi import FastAPI
 
 from app.analytics.deps import current_time
-from tests.analytics.conftest import Rows, utc
-from tests.conftest import UserFactory
-from tests.test_foundation import assert_error
+from tests.helpers.dated_rows import Rows, utc
+from tests.helpers.envelope import assert_error
+from tests.helpers.users import UserFactory
 
 URL = "/api/v1/analytics/emotions/timeline"
 

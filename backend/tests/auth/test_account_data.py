@@ -20,12 +20,12 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
 
-from app.core.config import Settings
-from app.core.db import Database
 from app.main import create_app
-from tests.auth.conftest import STRONG_PASSWORD, bearer
-from tests.conftest import _client_for
-from tests.test_foundation import assert_error
+from app.platform.config import Settings
+from app.platform.db.database import Database
+from tests.helpers.accounts import STRONG_PASSWORD, bearer
+from tests.helpers.clients import client_for
+from tests.helpers.envelope import assert_error
 from tests.visualizations.fixtures import viz_settings, wait_for_status  # noqa: F401
 
 API = "/api/v1"
@@ -70,7 +70,7 @@ def journal_app(journal_settings: Settings, committed_db: Database) -> FastAPI:
 
 @pytest.fixture
 async def client(journal_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in _client_for(journal_app):
+    async for client in client_for(journal_app):
         yield client
 
 

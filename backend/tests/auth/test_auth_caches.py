@@ -11,15 +11,18 @@ import pytest
 from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.deps import ActiveUserCache
-from app.core.config import Settings
-from app.core.db import Database
-from app.core.errors import Unauthorized
-from app.core.security import VERIFIED_TOKEN_CACHE_SIZE, TokenService
+from app.auth.tokens import VERIFIED_TOKEN_CACHE_SIZE, TokenService
+from app.auth.user_cache import ActiveUserCache
 from app.main import create_app
 from app.models import User
-from tests.conftest import TEST_JWT_SECRET, UserFactory, _client_for
-from tests.test_foundation import assert_error
+from app.platform.config import Settings
+from app.platform.db.database import Database
+from app.platform.http.errors import Unauthorized
+from tests.helpers.clients import client_for
+from tests.helpers.envelope import assert_error
+from tests.helpers.settings import TEST_JWT_SECRET
+from tests.helpers.users import UserFactory
+from tests.helpers.waiting import eventually_sync
 
 ME = "/api/v1/auth/me"
 
@@ -42,8 +45,7 @@ def test_a_verified_token_is_answered_from_the_cache_until_it_expires() -> None:
     assert token in tokens._verified
 
     # Past its expiry the cached answer is dropped and the token is refused as expired.
-    while time.time() <= expires:
-        time.sleep(0.05)
+    eventually_sync(lambda: time.time() > expires, what="the token's expiry to pass")
     with pytest.raises(Unauthorized, match="expired"):
         tokens.subject(token)
     assert token not in tokens._verified
@@ -78,7 +80,7 @@ async def test_a_cached_user_disabled_or_deleted_is_refused_at_once(
     now = 1000.0
     app.state.user_cache = ActiveUserCache(5, clock=lambda: now)
     user, other = await users.create(), await users.create()
-    async for client in _client_for(app):
+    async for client in client_for(app):
         for account in (user, other):
             assert (await client.get(ME, headers=users.headers(account))).status_code == 200
         assert set(app.state.user_cache._users) == {user.id, other.id}
@@ -99,7 +101,7 @@ async def test_a_cached_profile_is_reused_within_the_ttl_and_reloaded_after_it(
     app.state.user_cache = ActiveUserCache(5, clock=lambda: now)
     user = await users.create(name="Before")
     headers = users.headers(user)
-    async for client in _client_for(app):
+    async for client in client_for(app):
         assert (await client.get(ME, headers=headers)).json()["data"]["name"] == "Before"
         await session.execute(update(User).where(User.id == user.id).values(name="After"))
         await session.flush()
@@ -115,7 +117,7 @@ async def test_with_the_cache_off_every_request_loads_the_user(
 ) -> None:
     app = create_app(settings.model_copy(update={"auth_user_cache_seconds": 0}), database=database)
     user = await users.create()
-    async for client in _client_for(app):
+    async for client in client_for(app):
         assert (await client.get(ME, headers=users.headers(user))).status_code == 200
         assert not app.state.user_cache._users
 
@@ -126,7 +128,7 @@ async def test_an_unknown_user_is_not_cached(
     app = create_app(settings, database=database)
     # A well-signed token naming an account and a session that do not exist.
     token = _token(int(time.time()) + 600)
-    async for client in _client_for(app):
+    async for client in client_for(app):
         response = await client.get(ME, headers={"Authorization": f"Bearer {token}"})
         assert_error(response, 401, "UNAUTHORIZED")
         assert not app.state.user_cache._users

@@ -22,13 +22,14 @@ from typing import Any
 from asgi_lifespan import LifespanManager
 from sqlalchemy import insert
 
-from app.core.config import Settings
-from app.core.db import Database
 from app.main import create_app
 from app.media.local import LocalMediaStore
 from app.models import EmotionEntry, Visualization
+from app.platform.config import Settings
+from app.platform.db.database import Database
 from bench.asgi_state import per_request_state
-from tests.conftest import UserFactory, make_settings
+from tests.helpers.settings import make_settings
+from tests.helpers.users import UserFactory
 
 ENTRIES = 10_000
 DRAWN = 60

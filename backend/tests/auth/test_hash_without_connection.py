@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.pool import QueuePool
 
 from app.auth.passwords import PasswordHasher
-from app.core.db import Database
 from app.models import User
-from tests.auth.conftest import STRONG_PASSWORD
+from app.platform.db.database import Database
+from tests.helpers.accounts import STRONG_PASSWORD
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""POST /auth/login (SPEC §4.2): same answer, same cost, whether or not the e-mail exists."""
+"""POST /auth/login: same answer, same cost, whether or not the e-mail exists."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.deps import get_password_hasher
 from app.models import User
-from tests.auth.conftest import STRONG_PASSWORD, Accounts, bearer
+from tests.helpers.accounts import STRONG_PASSWORD, Accounts, bearer
+from tests.helpers.envelope import assert_error
 from tests.helpers.swift_decoding import TOKEN_RESPONSE, api_response, assert_swift_decodes
-from tests.test_foundation import assert_error
 
 LOGIN = "/api/v1/auth/login"
 

@@ -1,4 +1,4 @@
-"""Failed logins are limited per e-mail (SPEC §4.8), whether or not the account exists."""
+"""Failed logins are limited per e-mail, whether or not the account exists."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from app.core.config import Settings
-from app.core.db import Database
 from app.main import create_app
-from tests.auth.conftest import STRONG_PASSWORD, Accounts
-from tests.conftest import _client_for, make_settings
-from tests.test_foundation import assert_error
+from app.platform.config import Settings
+from app.platform.db.database import Database
+from tests.helpers.accounts import STRONG_PASSWORD, Accounts
+from tests.helpers.clients import client_for
+from tests.helpers.envelope import assert_error
+from tests.helpers.settings import make_settings
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ async def limited_client(
         rate_limit_login_failures_per_hour=3,
         rate_limit_auth_per_minute=1000,
     )
-    async for client in _client_for(create_app(limited, database=database)):
+    async for client in client_for(create_app(limited, database=database)):
         yield client
 
 

@@ -11,12 +11,12 @@ import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
-from app.core.config import Settings
-from app.core.db import Database
 from app.main import create_app
+from app.platform.config import Settings
+from app.platform.db.database import Database
 from bench.asgi_state import per_request_state
-from tests.auth.conftest import STRONG_PASSWORD, bearer
-from tests.test_foundation import assert_error
+from tests.helpers.accounts import STRONG_PASSWORD, bearer
+from tests.helpers.envelope import assert_error
 
 API = "/api/v1"
 OWNER = "owner@example.com"

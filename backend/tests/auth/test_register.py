@@ -1,4 +1,4 @@
-"""POST /auth/register (SPEC §4.2)."""
+"""POST /auth/register."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import User
-from tests.auth.conftest import STRONG_PASSWORD, Accounts, bearer
+from tests.helpers.accounts import STRONG_PASSWORD, Accounts, bearer
+from tests.helpers.envelope import assert_error
 from tests.helpers.swift_decoding import (
     TOKEN_RESPONSE,
     api_response,
     assert_iso8601_with_zone,
     assert_swift_decodes,
 )
-from tests.test_foundation import assert_error
 
 REGISTER = "/api/v1/auth/register"
 

@@ -13,15 +13,15 @@ from asgi_lifespan import LifespanManager
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
-from app.core.db import Database
 from app.main import create_app
 from app.models import AuthSession, LoginAddress
+from app.platform.config import Settings
+from app.platform.db.database import Database
 from bench.asgi_state import per_request_state
-from tests.auth.conftest import STRONG_PASSWORD, Accounts, bearer
-from tests.conftest import TEST_JWT_SECRET
+from tests.helpers.accounts import STRONG_PASSWORD, Accounts, bearer
+from tests.helpers.envelope import assert_error
+from tests.helpers.settings import TEST_JWT_SECRET
 from tests.helpers.swift_decoding import TOKEN_RESPONSE, api_response, assert_swift_decodes
-from tests.test_foundation import assert_error
 
 API = "/api/v1"
 NEW_PASSWORD = "AnotherPassword456!"

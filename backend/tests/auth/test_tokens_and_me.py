@@ -1,4 +1,4 @@
-"""POST /auth/refresh and GET /auth/me (SPEC §4.2), and what makes a token unacceptable."""
+"""POST /auth/refresh and GET /auth/me, and what makes a token unacceptable."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
 from app.models import EmotionEntry, User, Visualization
-from tests.conftest import TEST_JWT_SECRET, UserFactory
+from app.platform.config import Settings
+from tests.helpers.envelope import assert_error
+from tests.helpers.settings import TEST_JWT_SECRET
 from tests.helpers.swift_decoding import assert_iso8601_with_zone, assert_swift_decodes
-from tests.test_foundation import assert_error
+from tests.helpers.users import UserFactory
 
 REFRESH = "/api/v1/auth/refresh"
 ME = "/api/v1/auth/me"

@@ -170,6 +170,9 @@ STORIES: tuple[tuple[str, str, str], ...] = (
     ),
 )
 
+# The first story of each language in STORIES.
+ONE_PER_LANGUAGE = {language: story for language, _category, story in reversed(STORIES)}
+
 # Stories in languages the bank does not write, which must get the English analysis.
 OTHER_LANGUAGE_STORIES: tuple[tuple[str, str], ...] = (
     (

@@ -76,8 +76,10 @@ def test_other_modes_and_a_count_of_three() -> None:
 def test_a_1024_picture_takes_a_few_milliseconds() -> None:
     image = open_png(draw_feeling(list(PROFILES), seed=5, size=1024))
     dominant_colors(image)  # warm-up
-    start = time.process_time()
+    # The time is the property here (the drawing endpoint runs this on every answer). It is CPU
+    # time of this thread alone, so other threads and processes on a busy machine do not count;
+    # measured at about 1.5 ms, the bound is over 30 times that.
+    start = time.thread_time()
     for _ in range(10):
         dominant_colors(image)
-    # Measured at about 1.5 ms; the bound leaves room for a loaded CI machine.
-    assert (time.process_time() - start) / 10 < 0.05
+    assert (time.thread_time() - start) / 10 < 0.05

@@ -11,8 +11,8 @@ import pytest
 
 from app.catalog.feelings import PROFILES
 from tests.drawings.pixels import colour_counts, open_png
+from tests.helpers.envelope import assert_error
 from tests.helpers.swift_decoding import DRAWING, assert_swift_decodes, drawing_response
-from tests.test_foundation import assert_error
 
 FEELING = "/api/v1/visualizations/feeling"
 ALL_IDS = [p.id for p in PROFILES]

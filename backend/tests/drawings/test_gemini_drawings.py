@@ -16,14 +16,15 @@ import pytest
 from PIL import Image
 
 from app.ai.gemini import GeminiProvider
-from app.core.config import Settings
-from app.core.db import Database
 from app.main import create_app
-from tests.conftest import _client_for
+from app.platform.config import Settings
+from app.platform.db.database import Database
 from tests.drawings.pixels import open_png
 from tests.fakes import replies
 from tests.fakes.fixtures import make_gemini_provider
 from tests.fakes.gemini import FakeGemini
+from tests.helpers.clients import client_for
+from tests.helpers.envelope import assert_error
 from tests.helpers.swift_decoding import (
     DRAWING,
     STORY_DRAWING,
@@ -31,7 +32,6 @@ from tests.helpers.swift_decoding import (
     drawing_response,
 )
 from tests.helpers.waiting import eventually
-from tests.test_foundation import assert_error
 
 FEELING = "/api/v1/visualizations/feeling"
 STORY = "/api/v1/visualizations/story"
@@ -77,7 +77,7 @@ async def gemini_client(
 ) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(drawing_settings, database=database, ai_provider=provider)
     try:
-        async for client in _client_for(app):
+        async for client in client_for(app):
             yield client
     finally:
         fake_gemini.release()
@@ -227,7 +227,7 @@ async def test_a_full_house_is_503_generation_service_error(
     app = create_app(drawing_settings, database=database, ai_provider=provider)
     fake_gemini.hold()
     try:
-        async for client in _client_for(app):
+        async for client in client_for(app):
             first = asyncio.create_task(client.post(FEELING, json=CHOICE))
             await eventually(lambda: fake_gemini.held == 1, what="the first picture in flight")
             response = await client.post(FEELING, json=CHOICE)

@@ -11,19 +11,20 @@ import httpx
 import pytest
 from sqlalchemy import func, select, update
 
-from app.core.config import Settings
-from app.core.db import Database, create_engine
-from app.core.security import TokenService
+from app.auth.tokens import TokenService
 from app.main import create_app
 from app.models import EmotionEntry, User, Visualization
-from tests.conftest import UserFactory, _client_for
-from tests.drawings.test_story_api import ONE_PER_LANGUAGE
+from app.platform.config import Settings
+from app.platform.db.database import Database, create_engine
+from tests.drawings.stories import ONE_PER_LANGUAGE
 from tests.fakes import replies
 from tests.fakes.fixtures import make_gemini_provider
 from tests.fakes.gemini import FakeGemini
+from tests.helpers.clients import client_for
 from tests.helpers.db_activity import busy_connections
+from tests.helpers.envelope import assert_error
+from tests.helpers.users import UserFactory
 from tests.helpers.waiting import eventually
-from tests.test_foundation import assert_error
 
 API = "/api/v1"
 FEELING = f"{API}/visualizations/feeling"
@@ -153,7 +154,7 @@ def limited(settings: Settings) -> Settings:
 
 
 async def _client(settings: Settings, database: Database) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in _client_for(create_app(settings, database=database)):
+    async for client in client_for(create_app(settings, database=database)):
         yield client
 
 
@@ -204,7 +205,7 @@ async def test_a_failed_signed_in_drawing_is_not_counted_and_keeps_nothing(
     headers = users.headers(user)
     before = await _rows(database)
     try:
-        async for client in _client_for(
+        async for client in client_for(
             create_app(settings, database=database, ai_provider=provider)
         ):
             fake_gemini.script(replies.refusal_reply("IMAGE_SAFETY"))
@@ -230,7 +231,7 @@ async def test_no_connection_is_held_while_a_signed_in_picture_is_made(
     provider = make_gemini_provider(fake_gemini, pool_settings)
     people = [await committed_users.create() for _ in range(6)]
     try:
-        async for client in _client_for(
+        async for client in client_for(
             create_app(pool_settings, database=database, ai_provider=provider)
         ):
             idle = await busy_connections(pg_url)

@@ -17,14 +17,13 @@ from app.drawings.offline.story_art import (
     TAP_TARGET_RADIUS,
 )
 from tests.drawings.pixels import drawn_share_in_circle, open_png
-from tests.drawings.stories import STORIES
+from tests.drawings.stories import ONE_PER_LANGUAGE
+from tests.helpers.envelope import assert_error
 from tests.helpers.swift_decoding import STORY_DRAWING, assert_swift_decodes, drawing_response
-from tests.test_foundation import assert_error
 
 STORY = "/api/v1/visualizations/story"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 FEELING = {"feeling_category": "bad", "selected_emotions": ["freaked_out", "down"]}
-ONE_PER_LANGUAGE = {language: story for language, _category, story in reversed(STORIES)}
 
 
 async def tell(client: httpx.AsyncClient, story: Any, **extra: Any) -> httpx.Response:

@@ -1,4 +1,4 @@
-"""POST /entries (SPEC §4.4): 201 with `data.entry`, decoded by the iOS app."""
+"""POST /entries: 201 with `data.entry`, decoded by the iOS app."""
 
 from __future__ import annotations
 
@@ -13,18 +13,18 @@ import pytest
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from app.core.db import Database
 from app.entries import repository
 from app.models import AuthSession, EmotionEntry, User
-from tests.entries.conftest import ENTRIES, Journal, entry_payload
+from app.platform.db.database import Database
+from tests.helpers.envelope import assert_error
+from tests.helpers.journal import ENTRIES, Journal, entry_payload
+from tests.helpers.sql_recorder import recorded_statements
 from tests.helpers.swift_decoding import (
     CREATE_ENTRY_RESPONSE,
     api_response,
     assert_iso8601_with_zone,
     assert_swift_decodes,
 )
-from tests.sql_recorder import recorded_statements
-from tests.test_foundation import assert_error
 
 
 async def test_create_entry_answers_201_with_the_entry_the_ios_app_decodes(

@@ -1,4 +1,5 @@
-"""The hot routes' JSON (orjson, app.core.envelope.envelope_response) is their models' JSON.
+"""The hot routes' JSON (orjson, app.platform.http.envelope.envelope_response) is their
+models' JSON.
 
 GET and POST /entries skip pydantic on the way out (bench/, docs/BENCHMARKS.md); these tests hold
 their bytes equal to what the documented `Envelope[...]` models produce from the same data, for
@@ -15,10 +16,10 @@ import pytest
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.envelope import Envelope, envelope_response
 from app.entries.schemas import EntriesPublic, EntryCreated
 from app.models import EmotionEntry, Visualization
-from tests.entries.conftest import ENTRIES, Journal, entry_payload
+from app.platform.http.envelope import Envelope, envelope_response
+from tests.helpers.journal import ENTRIES, Journal, entry_payload
 
 AWKWARD_TEXT = [
     'quotes " and \\ backslashes',

@@ -1,4 +1,4 @@
-"""GET /entries (SPEC §4.4): paging, sorting, totals from COUNT, and no N+1 queries."""
+"""GET /entries: paging, sorting, totals from COUNT, and no N+1 queries."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.models import EmotionEntry, Visualization
-from tests.entries.conftest import ENTRIES, Journal
+from tests.helpers.envelope import assert_error
+from tests.helpers.journal import ENTRIES, Journal
+from tests.helpers.sql_recorder import recorded_statements
 from tests.helpers.swift_decoding import ENTRY, assert_swift_decodes
-from tests.sql_recorder import recorded_statements
-from tests.test_foundation import assert_error
 
 BASE = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -1,4 +1,4 @@
-"""GET, PUT and DELETE /entries/{id} (SPEC §4.4): ownership, partial updates, cascades."""
+"""GET, PUT and DELETE /entries/{id}: ownership, partial updates, cascades."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
 from app.models import EmotionEntry, Visualization
-from tests.conftest import UserFactory
-from tests.entries.conftest import ENTRIES, Journal, entry_payload
+from app.platform.config import Settings
+from tests.helpers.envelope import assert_error
+from tests.helpers.journal import ENTRIES, Journal, entry_payload
 from tests.helpers.swift_decoding import ENTRY, assert_swift_decodes
-from tests.test_foundation import assert_error
+from tests.helpers.users import UserFactory
 
 MALFORMED_IDS = [
     "not-a-uuid",

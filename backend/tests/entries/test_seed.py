@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.passwords import PasswordHasher
 from app.catalog.data import EMOTION_IDS
-from app.core.config import BACKEND_DIR
-from app.core.db import Database
 from app.entries.seed import SEED_EMAIL, SEED_PASSWORD, sample_entries, seed_development_data
 from app.models import EmotionEntry, User
+from app.platform.config import BACKEND_DIR
+from app.platform.db.database import Database
 
 NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 

@@ -21,7 +21,7 @@ import pytest
 from pydantic import SecretStr
 
 from app.ai.gemini import GeminiProvider
-from app.core.config import Settings
+from app.platform.config import Settings
 from tests.fakes.gemini import FakeGemini
 
 FAKE_GEMINI_KEY = "fake-gemini-key-0123456789"

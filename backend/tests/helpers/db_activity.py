@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from app.core.db import libpq_url
+from app.platform.db.database import libpq_url
 
 
 async def busy_connections(pg_url: str) -> int:

@@ -17,15 +17,16 @@ import httpx
 import pytest
 
 from app.ai.gemini import GeminiProvider
-from app.core.config import Settings
-from app.core.db import Database, create_engine, libpq_url
 from app.main import create_app
-from tests.conftest import UserFactory, _client_for
+from app.platform.config import Settings
+from app.platform.db.database import Database, create_engine, libpq_url
 from tests.fakes.fixtures import make_gemini_provider
 from tests.fakes.gemini import FakeGemini
+from tests.helpers.clients import client_for
 from tests.helpers.db_activity import busy_connections
+from tests.helpers.intake import Intake, first_option
+from tests.helpers.users import UserFactory
 from tests.helpers.waiting import eventually
-from tests.intake.conftest import Intake, first_option
 
 ENTRIES = "/api/v1/entries"
 POOL_SIZE = 4
@@ -48,7 +49,7 @@ async def small_pool_app(
     provider = make_gemini_provider(fake_gemini, pool_settings, gemini_text_timeout_seconds=60.0)
     app = create_app(pool_settings, database=database, ai_provider=provider)
     try:
-        async for client in _client_for(app):
+        async for client in client_for(app):
             yield SmallPoolApp(client, provider)
     finally:
         fake_gemini.release()

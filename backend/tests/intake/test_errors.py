@@ -9,8 +9,8 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.intake.conftest import INTAKE, Intake, entries_of_session, first_option, load_session
-from tests.test_foundation import assert_error
+from tests.helpers.envelope import assert_error
+from tests.helpers.intake import INTAKE, Intake, entries_of_session, first_option, load_session
 
 
 async def _finish_questions(intake: Intake) -> str:

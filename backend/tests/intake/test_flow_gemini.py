@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.models import IntakeSession
 from tests.fakes import replies
 from tests.fakes.gemini import FakeGemini
+from tests.helpers.envelope import assert_error
+from tests.helpers.intake import Intake, load_session
 from tests.intake import gemini_answers as answers
-from tests.intake.conftest import Intake, load_session
-from tests.test_foundation import assert_error
 
 
 async def test_gemini_questions_summary_and_insights_reach_the_responses(

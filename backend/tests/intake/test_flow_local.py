@@ -1,4 +1,4 @@
-"""The whole intake on the local provider: analyze → refine ×3 → complete (SPEC §4.5)."""
+"""The whole intake on the local provider: analyze → refine ×3 → complete."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog.data import EMOTION_IDS
-from tests.intake.conftest import SITUATION, Intake, entries_of_session, first_option, load_session
+from tests.helpers.intake import SITUATION, Intake, entries_of_session, first_option, load_session
 
 
 def assert_scenarios(scenarios: list[dict[str, Any]]) -> None:

@@ -8,13 +8,14 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
-from app.core.db import Database
 from app.models import EmotionEntry, IntakeSession
-from tests.conftest import UserFactory
+from app.platform.db.database import Database
 from tests.fakes.gemini import FakeGemini
+from tests.helpers.envelope import assert_error
+from tests.helpers.intake import Intake, entries_of_session, first_option, load_session
+from tests.helpers.users import UserFactory
+from tests.helpers.waiting import eventually
 from tests.intake import gemini_answers as answers
-from tests.intake.conftest import Intake, entries_of_session, first_option, load_session
-from tests.test_foundation import assert_error
 
 _SNAPSHOT_COLUMNS = (
     "conversation_history",
@@ -99,14 +100,6 @@ async def test_gemini_failure_on_complete_creates_no_entry_and_can_be_retried(
         assert len(await entries_of_session(s, session_id)) == 1
 
 
-async def _wait_for_requests(fake: FakeGemini, count: int) -> None:
-    for _ in range(500):
-        if len(fake.requests) >= count:
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"Gemini never received request {count}")
-
-
 async def test_a_refine_arriving_while_another_holds_the_session_gets_409_and_changes_nothing(
     committed_gemini_client: httpx.AsyncClient,
     committed_users: UserFactory,
@@ -114,13 +107,15 @@ async def test_a_refine_arriving_while_another_holds_the_session_gets_409_and_ch
     fake_gemini: FakeGemini,
 ) -> None:
     intake = await _intake(committed_gemini_client, committed_users)
-    fake_gemini.script(answers.question(1), answers.question(2).after(1.0))
+    fake_gemini.script(answers.question(1), answers.question(2))
     session_id = (await intake.start())["session_id"]
 
-    # The first refine is inside its transaction, waiting on Gemini, when the second arrives.
+    # The first refine is waiting on Gemini (held until released) when the second arrives.
+    fake_gemini.hold()
     first = asyncio.create_task(intake.refine(session_id, "q1-a"))
-    await _wait_for_requests(fake_gemini, 2)
+    await eventually(lambda: fake_gemini.held == 1, what="the first refine's call at Gemini")
     second = await intake.refine(session_id, "q1-b")
+    fake_gemini.release()
     first_response = await first
 
     assert first_response.status_code == 200, first_response.text

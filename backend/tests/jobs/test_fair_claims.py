@@ -6,11 +6,11 @@ import uuid
 
 from sqlalchemy import update
 
-from app.core.db import Database
 from app.jobs import queue
 from app.models import Visualization
-from tests.conftest import UserFactory
-from tests.jobs.test_queue import _enqueue
+from app.platform.db.database import Database
+from tests.helpers.jobs import enqueue
+from tests.helpers.users import UserFactory
 
 
 async def _claim(database: Database) -> uuid.UUID:
@@ -24,8 +24,8 @@ async def test_a_late_lone_job_goes_second_not_after_someone_elses_ten(
     committed_db: Database, committed_users: UserFactory
 ) -> None:
     busy, other = await committed_users.create(), await committed_users.create()
-    owner = dict.fromkeys(await _enqueue(committed_db, busy, 10), "busy")
-    owner |= dict.fromkeys(await _enqueue(committed_db, other, 1), "other")
+    owner = dict.fromkeys(await enqueue(committed_db, busy, 10), "busy")
+    owner |= dict.fromkeys(await enqueue(committed_db, other, 1), "other")
 
     claimed = [owner[await _claim(committed_db)] for _ in range(11)]
 
@@ -37,8 +37,8 @@ async def test_turns_count_the_jobs_a_person_already_has_running(
     committed_db: Database, committed_users: UserFactory
 ) -> None:
     first, second = await committed_users.create(), await committed_users.create()
-    owner = dict.fromkeys(await _enqueue(committed_db, first, 3), "first")
-    owner |= dict.fromkeys(await _enqueue(committed_db, second, 3), "second")
+    owner = dict.fromkeys(await enqueue(committed_db, first, 3), "first")
+    owner |= dict.fromkeys(await enqueue(committed_db, second, 3), "second")
 
     claimed = [owner[await _claim(committed_db)] for _ in range(6)]
 
@@ -50,9 +50,9 @@ async def test_an_expired_lease_is_claimed_again_in_its_owners_turn(
     committed_db: Database, committed_users: UserFactory
 ) -> None:
     first, second = await committed_users.create(), await committed_users.create()
-    (stalled,) = await _enqueue(committed_db, first, 1)
+    (stalled,) = await enqueue(committed_db, first, 1)
     assert await _claim(committed_db) == stalled
-    waiting = await _enqueue(committed_db, second, 2)
+    waiting = await enqueue(committed_db, second, 2)
     async with committed_db.sessionmaker() as session, session.begin():
         await session.execute(
             update(Visualization)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import httpx
-from prometheus_client import REGISTRY
 
-from app.core.db import Database
-from app.core.errors import AIImageError
-from tests.conftest import UserFactory
+from app.ai.errors import AIImageError
+from app.platform.db.database import Database
+from tests.helpers.jobs import jobs_ended
+from tests.helpers.users import UserFactory
 from tests.visualizations.fixtures import (
     EntryMaker,
     WorkerMaker,
@@ -15,10 +15,6 @@ from tests.visualizations.fixtures import (
     wait_for_status,
 )
 from tests.visualizations.scripted_provider import ScriptedProvider
-
-
-def _job_count(outcome: str) -> float:
-    return REGISTRY.get_sample_value("job_duration_seconds_count", {"outcome": outcome}) or 0.0
 
 
 async def test_the_worker_observes_each_job_duration_by_outcome(
@@ -30,7 +26,7 @@ async def test_the_worker_observes_each_job_duration_by_outcome(
 ) -> None:
     user = await committed_users.create()
     headers = committed_users.headers(user)
-    before = {o: _job_count(o) for o in ("completed", "retry", "failed")}
+    before = {o: jobs_ended(o) for o in ("completed", "retry", "failed")}
     ids = []
     for situation in ("first", "second"):
         entry = await make_entry(user, situation)
@@ -42,9 +38,9 @@ async def test_the_worker_observes_each_job_duration_by_outcome(
     for visualization_id in ids:
         await wait_for_status(committed_db, visualization_id)
 
-    assert _job_count("completed") == before["completed"] + 1
-    assert _job_count("failed") == before["failed"] + 1
-    assert _job_count("retry") == before["retry"]
+    assert jobs_ended("completed") == before["completed"] + 1
+    assert jobs_ended("failed") == before["failed"] + 1
+    assert jobs_ended("retry") == before["retry"]
     text = (await viz_client.get("/metrics")).text
     assert 'job_duration_seconds_bucket{le="0.5",outcome="completed"}' in text
     assert 'job_duration_seconds_count{outcome="failed"}' in text

@@ -3,36 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
-from decimal import Decimal
 
+import pytest
 from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
-from app.core.db import Database, create_engine
 from app.jobs import queue
-from app.models import EmotionEntry, User, Visualization
-from tests.conftest import UserFactory
+from app.models import Visualization
+from app.platform.config import Settings
+from app.platform.db.database import Database, create_engine
+from tests.helpers.jobs import enqueue, jobs_ended
+from tests.helpers.users import UserFactory
+from tests.helpers.waiting import eventually
 from tests.visualizations.fixtures import WorkerMaker, wait_for_status
 from tests.visualizations.scripted_provider import ScriptedProvider
-
-
-async def _enqueue(database: Database, user: User, count: int) -> list[uuid.UUID]:
-    """Entries and their jobs in one transaction, announced like the API does."""
-    async with database.sessionmaker() as session, session.begin():
-        entries = [
-            EmotionEntry(
-                user_id=user.id, situation=f"job {i}", emotions=["joy"], intensity=Decimal("0.5")
-            )
-            for i in range(count)
-        ]
-        session.add_all(entries)
-        await session.flush()
-        jobs = [Visualization(entry_id=e.id, user_id=user.id, max_attempts=3) for e in entries]
-        session.add_all(jobs)
-        await session.flush()
-        await queue.wake_workers(session)
-    return [job.id for job in jobs]
 
 
 async def test_two_workers_process_fifty_jobs_each_exactly_once(
@@ -48,7 +32,7 @@ async def test_two_workers_process_fifty_jobs_each_exactly_once(
     try:
         for provider, engine in zip(providers, engines, strict=True):
             await start_worker(provider, concurrency=4, database=Database.from_engine(engine))
-        ids = await _enqueue(committed_db, user, 50)
+        ids = await enqueue(committed_db, user, 50)
         for job_id in ids:
             await wait_for_status(committed_db, job_id, ("completed",), within=30)
     finally:
@@ -68,15 +52,25 @@ async def test_idle_worker_wakes_on_notify_not_on_its_recheck_timer(
     committed_db: Database,
     committed_users: UserFactory,
     start_worker: WorkerMaker,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    sleepy = viz_settings.model_copy(update={"worker_idle_recheck_seconds": 60.0})
+    # The idle worker would look at the queue again only in an hour: a job done before then
+    # was claimed on the NOTIFY that queued it.
+    sleepy = viz_settings.model_copy(update={"worker_idle_recheck_seconds": 3600.0})
+    went_idle = asyncio.Event()
+    next_job_due = queue.seconds_until_next_job
+
+    async def idle_check(session: AsyncSession) -> float | None:
+        due = await next_job_due(session)
+        went_idle.set()  # its claim found nothing: it waits for a wake-up from here on
+        return due
+
+    monkeypatch.setattr(queue, "seconds_until_next_job", idle_check)
     await start_worker(ScriptedProvider(), settings=sleepy)
-    await asyncio.sleep(0.3)  # let it go idle
+    await asyncio.wait_for(went_idle.wait(), 10)
     user = await committed_users.create()
-    started = asyncio.get_running_loop().time()
-    (job_id,) = await _enqueue(committed_db, user, 1)
-    await wait_for_status(committed_db, job_id, ("completed",), within=5)
-    assert asyncio.get_running_loop().time() - started < 3
+    (job_id,) = await enqueue(committed_db, user, 1)
+    await wait_for_status(committed_db, job_id, ("completed",), within=60)
 
 
 async def test_shutdown_releases_an_unfinished_job_without_counting_the_try(
@@ -89,7 +83,7 @@ async def test_shutdown_releases_an_unfinished_job_without_counting_the_try(
     provider = ScriptedProvider(render_delay=30)
     worker = await start_worker(provider, settings=quick_exit)
     user = await committed_users.create()
-    (job_id,) = await _enqueue(committed_db, user, 1)
+    (job_id,) = await enqueue(committed_db, user, 1)
     await wait_for_status(committed_db, job_id, ("processing",), within=5)
     await asyncio.wait_for(provider.rendering.wait(), 5)
 
@@ -113,7 +107,8 @@ async def test_worker_that_lost_its_lease_abandons_the_job_and_writes_nothing(
     provider = ScriptedProvider(render_delay=2.0)
     await start_worker(provider)
     user = await committed_users.create()
-    (job_id,) = await _enqueue(committed_db, user, 1)
+    abandoned = jobs_ended("lease_lost")
+    (job_id,) = await enqueue(committed_db, user, 1)
     await wait_for_status(committed_db, job_id, ("processing",), within=5)
     # Another worker took it over (as after an expired lease).
     async with committed_db.sessionmaker() as session, session.begin():
@@ -122,7 +117,9 @@ async def test_worker_that_lost_its_lease_abandons_the_job_and_writes_nothing(
             .where(Visualization.id == job_id)
             .values(locked_by="another-worker", locked_until=text("now() + interval '1 hour'"))
         )
-    await asyncio.sleep(2.5)  # past the render and several heartbeats
+    # The worker has ended the job as lost (a heartbeat found the lease gone): it writes
+    # nothing for it from here on.
+    await eventually(lambda: jobs_ended("lease_lost") == abandoned + 1, what="the job abandoned")
 
     async with committed_db.sessionmaker() as session:
         row = await session.get(Visualization, job_id)
@@ -136,7 +133,7 @@ async def test_claims_skip_locked_rows_and_expired_leases_are_claimable(
     committed_db: Database, committed_users: UserFactory
 ) -> None:
     user = await committed_users.create()
-    first, second = await _enqueue(committed_db, user, 2)
+    first, second = await enqueue(committed_db, user, 2)
     async with committed_db.sessionmaker() as a, a.begin():
         claimed_a = await queue.claim_next_job(a, "worker-a", 0.5)
         async with committed_db.sessionmaker() as b, b.begin():
@@ -147,7 +144,7 @@ async def test_claims_skip_locked_rows_and_expired_leases_are_claimable(
     assert claimed_b is not None
     assert {claimed_a.id, claimed_b.id} == {first, second}
 
-    await asyncio.sleep(0.6)  # both leases expire: worker-a and worker-b died
+    await asyncio.sleep(0.6)  # both leases (0.5 s) expire: worker-a and worker-b died
     async with committed_db.sessionmaker() as session, session.begin():
         again = await queue.claim_next_job(session, "worker-d", 30)
     assert again is not None

@@ -10,22 +10,15 @@ import sys
 
 from sqlalchemy import select
 
-from app.core.config import BACKEND_DIR, Settings
-from app.core.db import Database
 from app.models import Visualization
-from tests.conftest import UserFactory
+from app.platform.config import BACKEND_DIR, Settings
+from app.platform.db.database import Database
 from tests.fakes.fixtures import FAKE_GEMINI_KEY, fake_gemini, make_gemini_provider  # noqa: F401
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.replies import ANALYSIS_ANSWER, image_reply, text_reply
+from tests.helpers.users import UserFactory
+from tests.helpers.waiting import eventually
 from tests.visualizations.fixtures import EntryMaker, WorkerMaker, wait_for_status
-
-
-async def _wait_until(condition: object, within: float, what: str) -> None:
-    deadline = asyncio.get_running_loop().time() + within
-    while not await condition():  # type: ignore[operator]
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
 
 
 async def test_job_of_a_killed_worker_is_finished_once_by_another(
@@ -65,11 +58,11 @@ async def test_job_of_a_killed_worker_is_finished_once_by_another(
         stderr=subprocess.DEVNULL,
     )
     try:
-
-        async def rendering() -> bool:
-            return any(r.wants_image for r in fake_gemini.requests)
-
-        await _wait_until(rendering, 20, "the subprocess worker to start drawing")
+        await eventually(
+            lambda: any(r.wants_image for r in fake_gemini.requests),
+            within=20,
+            what="the subprocess worker to start drawing",
+        )
         async with committed_db.sessionmaker() as session:
             held = await session.scalar(select(Visualization).where(Visualization.id == job.id))
         assert held is not None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
-import sys
 import tarfile
 import uuid
 from collections.abc import Iterator
@@ -14,15 +13,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from app.core.db import libpq_url
-from app.core.migrate import upgrade
 from app.media.keys import picture_keys
-from tests.s3 import S3_ACCESS_KEY_ID, S3_REGION, S3_SECRET_ACCESS_KEY, S3Server
-from tests.test_backup import _run as run_sql
+from app.platform.db.database import libpq_url
+from app.platform.db.migrate import upgrade
+from tests.helpers.cli import EMOTIONVIZ
+from tests.helpers.database import run_sql
+from tests.helpers.s3 import S3_ACCESS_KEY_ID, S3_REGION, S3_SECRET_ACCESS_KEY, S3Server
 
 pytestmark = pytest.mark.slow
-
-EMOTIONVIZ = str(Path(sys.executable).with_name("emotionviz"))
 
 
 def _env(data_dir: Path, **extra: str) -> dict[str, str]:
@@ -55,6 +53,7 @@ def _write(root: Path, key: str, data: bytes) -> None:
     path.write_bytes(data)
 
 
+@pytest.mark.timeout(180)  # four `emotionviz` runs (about 12 s), each bounded at 180 s
 def test_media_push_copies_local_pictures_into_the_bucket_and_skips_them_next_time(
     tmp_path: Path, s3_server: S3Server, s3_bucket: str
 ) -> None:

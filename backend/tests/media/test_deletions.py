@@ -5,23 +5,25 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
 
-from app.core.config import Settings
-from app.core.db import Database
 from app.main import create_app
 from app.media.deletions import MediaDeletions
 from app.media.factory import open_media_store
 from app.media.keys import picture_keys
 from app.media.store import MediaStore, MediaStoreUnavailable
 from app.models import PendingMediaDeletion
-from tests.conftest import _client_for, make_settings
-from tests.s3 import S3Server, s3_settings
+from app.platform.config import Settings
+from app.platform.db.database import Database
+from tests.helpers.clients import client_for
+from tests.helpers.s3 import S3Server, s3_settings
+from tests.helpers.settings import make_settings
+from tests.helpers.waiting import eventually
 
 
 @dataclass
@@ -80,15 +82,6 @@ def bucket_keys(s3_server: S3Server, s3_bucket: str) -> Callable[[], set[str]]:
     return lambda: set(s3_server.objects(s3_bucket))
 
 
-async def _until(condition: Callable[[], Awaitable[bool]], what: str) -> None:
-    """Poll until the condition holds (bounded), for work done in the background."""
-    deadline = asyncio.get_running_loop().time() + 20
-    while not await condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"never happened: {what}")
-        await asyncio.sleep(0.05)
-
-
 async def test_the_request_is_recorded_with_the_delete_and_cleared_once_the_store_confirms(
     s3: Removals, bucket_keys: Callable[[], set[str]]
 ) -> None:
@@ -137,7 +130,9 @@ async def test_a_store_that_is_down_leaves_a_record_the_sweeper_retries_until_it
         async def failed_again() -> bool:
             return all(r.failed_attempts >= 2 for r in await s3.records())
 
-        await _until(failed_again, "the sweeper retrying while the store is down")
+        await eventually(
+            failed_again, within=20, what="the sweeper retrying while the store is down"
+        )
     finally:
         s3_server.start()
     assert len(bucket_keys()) == 4  # still there: nothing confirmed their removal
@@ -145,7 +140,9 @@ async def test_a_store_that_is_down_leaves_a_record_the_sweeper_retries_until_it
     async def all_removed() -> bool:
         return not await s3.records()
 
-    await _until(all_removed, "the sweeper removing the pictures once the store is back")
+    await eventually(
+        all_removed, within=20, what="the sweeper removing the pictures once the store is back"
+    )
     assert bucket_keys() == set()
 
 
@@ -209,7 +206,7 @@ async def test_an_older_removal_succeeding_never_clears_a_newer_failed_request(
     async def backed_off() -> bool:
         return [r.failed_attempts for r in await s3.records()] == [1]
 
-    await _until(backed_off, "the second try recording its failure")
+    await eventually(backed_off, within=20, what="the second try recording its failure")
     gated.gate.set()
     await s3.deletions.drain()
 
@@ -229,7 +226,7 @@ async def test_pending_removals_show_in_the_metrics(
                 {"id": uuid.uuid4(), "failed": failed},
             )
     app = create_app(settings_s3, database=committed_db)
-    async for client in _client_for(app):
+    async for client in client_for(app):
         body = (await client.get("/metrics")).text
     assert 'media_deletions_pending{state="queued"} 2.0' in body
     assert 'media_deletions_pending{state="retrying"} 1.0' in body

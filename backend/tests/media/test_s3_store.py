@@ -13,12 +13,12 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from app.core.config import Settings
-from app.core.logging import redact
 from app.media.keys import picture_keys, visualization_keys
 from app.media.s3 import S3MediaStore
 from app.media.store import MediaStoreUnavailable
-from tests.s3 import S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3Server, s3_settings
+from app.platform.config import Settings
+from app.platform.observability.logging import redact
+from tests.helpers.s3 import S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3Server, s3_settings
 
 
 def _settings(server: S3Server, bucket: str, prefix: str = "", **overrides: Any) -> Settings:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from app.core.config import Settings
+from app.platform.config import Settings
 
 
 def _settings(**values: Any) -> Settings:

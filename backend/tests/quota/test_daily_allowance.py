@@ -10,17 +10,18 @@ import httpx
 import pytest
 
 from app.ai.protocol import AIProvider
-from app.core.config import Settings
-from app.core.db import Database
 from app.main import create_app
 from app.models import User
-from tests.conftest import UserFactory, _client_for
+from app.platform.config import Settings
+from app.platform.db.database import Database
 from tests.fakes.fixtures import make_gemini_provider
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.replies import error_reply
+from tests.helpers.clients import client_for
+from tests.helpers.envelope import assert_error
+from tests.helpers.intake import Intake
+from tests.helpers.users import UserFactory
 from tests.intake import gemini_answers as answers
-from tests.intake.conftest import Intake
-from tests.test_foundation import assert_error
 from tests.visualizations.fixtures import EntryMaker, WorkerMaker, wait_for_status
 from tests.visualizations.scripted_provider import ScriptedProvider
 
@@ -36,7 +37,7 @@ def seconds_to_utc_midnight() -> float:
 async def _client(
     settings: Settings, database: Database, provider: AIProvider | None = None
 ) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in _client_for(create_app(settings, database=database, ai_provider=provider)):
+    async for client in client_for(create_app(settings, database=database, ai_provider=provider)):
         yield client
 
 

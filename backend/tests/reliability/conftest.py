@@ -10,7 +10,6 @@ import pytest
 
 from tests.fakes.fixtures import fake_gemini  # noqa: F401
 from tests.reliability.processes import Processes, private_temp_dir, processes, stop_postgres
-from tests.s3 import s3_server  # noqa: F401
 
 
 @pytest.fixture

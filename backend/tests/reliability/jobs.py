@@ -17,10 +17,10 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy import select
 
-from app.core.db import Database, libpq_url
 from app.jobs import events
 from app.jobs.queue import PROGRESS_CHANNEL
 from app.models import Visualization
+from app.platform.db.database import Database, libpq_url
 from tests.fakes.gemini import FakeGemini
 
 

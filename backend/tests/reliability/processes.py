@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -21,10 +19,10 @@ from pathlib import Path
 
 import httpx
 
-from app.core.embedded_pg import EmbeddedPostgres
-from tests.s3 import STORAGE_VARIABLES
+from app.ops.embedded_pg import EmbeddedPostgres
+from tests.helpers.cli import EMOTIONVIZ
+from tests.helpers.s3 import STORAGE_VARIABLES
 
-EMOTIONVIZ = str(Path(sys.executable).with_name("emotionviz"))
 JWT_SECRET = "reliability-secret-" + "r" * 40
 # Variables of the developer's shell or of the test harness that must not leak into a process.
 _SCRUBBED = (
@@ -58,12 +56,6 @@ def stop_postgres(pgdata: Path) -> None:
         with suppress(OSError, ValueError, IndexError):
             postmaster = int((pgdata / "postmaster.pid").read_text().split()[0])
             os.kill(postmaster, signal.SIGQUIT)  # PostgreSQL's "immediate" shutdown
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def process_env(data_dir: Path, **overrides: str) -> dict[str, str]:

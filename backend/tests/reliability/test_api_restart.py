@@ -9,11 +9,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.core.embedded_pg import EmbeddedPostgres
+from app.ops.embedded_pg import EmbeddedPostgres
+from tests.helpers.network import free_port
 from tests.reliability.client import entry_body, register, report
-from tests.reliability.processes import Processes, free_port, process_env, wait_ready
+from tests.reliability.processes import Processes, process_env, wait_ready
 
-pytestmark = [pytest.mark.reliability, pytest.mark.slow]
+# Processes get bounds of their own (up to 120 s to be ready): the backstop is above them.
+pytestmark = [pytest.mark.reliability, pytest.mark.slow, pytest.mark.timeout(300)]
 
 WRITERS = 4
 MAX_WRITES_PER_WRITER = 600  # a bound on the loop, whatever happens

@@ -13,11 +13,13 @@ import asyncpg
 import httpx
 import pytest
 
-from app.core.embedded_pg import EmbeddedPostgres
+from app.ops.embedded_pg import EmbeddedPostgres
+from tests.helpers.network import free_port
 from tests.reliability.client import entry_body, register, report
-from tests.reliability.processes import Processes, free_port, process_env
+from tests.reliability.processes import Processes, process_env
 
-pytestmark = [pytest.mark.reliability, pytest.mark.slow]
+# Processes get bounds of their own (up to 120 s to be ready): the backstop is above them.
+pytestmark = [pytest.mark.reliability, pytest.mark.slow, pytest.mark.timeout(300)]
 
 MARKER = "refused-at-commit"
 

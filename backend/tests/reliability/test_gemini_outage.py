@@ -12,6 +12,7 @@ import pytest
 
 from tests.fakes.fixtures import FAKE_GEMINI_KEY
 from tests.fakes.gemini import FakeGemini
+from tests.helpers.network import free_port
 from tests.reliability.client import (
     Timed,
     entry_body,
@@ -21,9 +22,10 @@ from tests.reliability.client import (
     report,
     timed,
 )
-from tests.reliability.processes import Processes, free_port, process_env
+from tests.reliability.processes import Processes, process_env
 
-pytestmark = [pytest.mark.reliability, pytest.mark.slow]
+# Processes get bounds of their own (up to 120 s to be ready): the backstop is above them.
+pytestmark = [pytest.mark.reliability, pytest.mark.slow, pytest.mark.timeout(300)]
 
 SAMPLES = 200
 INTAKE_CLIENTS = 4

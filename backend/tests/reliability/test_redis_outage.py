@@ -7,10 +7,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.helpers.network import free_port
 from tests.reliability.client import PASSWORD, entry_body, millis, register, report, timed
-from tests.reliability.processes import Processes, free_port, process_env
+from tests.reliability.processes import Processes, process_env
 
-pytestmark = [pytest.mark.reliability, pytest.mark.slow]
+# Processes get bounds of their own (up to 120 s to be ready): the backstop is above them.
+pytestmark = [pytest.mark.reliability, pytest.mark.slow, pytest.mark.timeout(300)]
 
 REQUESTS = 30
 PER_MINUTE = 10

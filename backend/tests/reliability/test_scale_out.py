@@ -20,16 +20,17 @@ import httpx
 import pytest
 from websockets.asyncio.client import connect
 
-from app.core.db import Database, create_engine
-from app.core.embedded_pg import EmbeddedPostgres
-from tests.conftest import make_settings
+from app.ops.embedded_pg import EmbeddedPostgres
+from app.platform.db.database import Database, create_engine
 from tests.fakes.fixtures import FAKE_GEMINI_KEY
 from tests.fakes.gemini import FakeGemini
+from tests.helpers.network import free_port
+from tests.helpers.settings import make_settings
+from tests.helpers.waiting import eventually
 from tests.reliability.client import entry_body, register, report
 from tests.reliability.jobs import analysis_calls, outcomes, wait_until_terminal
 from tests.reliability.processes import (
     Proc,
-    free_port,
     private_temp_dir,
     process_env,
     processes,
@@ -37,7 +38,8 @@ from tests.reliability.processes import (
     wait_ready,
 )
 
-pytestmark = [pytest.mark.reliability, pytest.mark.slow]
+# Processes get bounds of their own (up to 120 s to be ready): the backstop is above them.
+pytestmark = [pytest.mark.reliability, pytest.mark.slow, pytest.mark.timeout(300)]
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 PER_MINUTE = 100
@@ -167,7 +169,10 @@ async def test_jobs_run_once_and_progress_reaches_the_other_api(cluster: Cluster
             rows = await wait_until_terminal(database, ids, within=60)
         finally:
             await database.dispose()
-        await asyncio.sleep(0.5)
+        # Each completion's event, sent in the transaction that finished its row, reaches us.
+        await eventually(
+            lambda: all(seen.completed[job_id] for job_id in ids), what="every job's completion"
+        )
 
     processing = [
         m for m in messages if m["type"] == "progress" and m["data"]["status"] == "processing"

@@ -18,18 +18,14 @@ from typing import Any
 import httpx
 import pytest
 
-from app.core.embedded_pg import EmbeddedPostgres
+from app.ops.embedded_pg import EmbeddedPostgres
+from tests.helpers.network import free_port
+from tests.helpers.s3 import S3_ACCESS_KEY_ID, S3_REGION, S3_SECRET_ACCESS_KEY, S3Server
 from tests.reliability.client import entry_body, register, report
-from tests.reliability.processes import (
-    free_port,
-    private_temp_dir,
-    process_env,
-    processes,
-    stop_postgres,
-)
-from tests.s3 import S3_ACCESS_KEY_ID, S3_REGION, S3_SECRET_ACCESS_KEY, S3Server
+from tests.reliability.processes import private_temp_dir, process_env, processes, stop_postgres
 
-pytestmark = [pytest.mark.reliability, pytest.mark.slow]
+# Processes get bounds of their own (up to 120 s to be ready): the backstop is above them.
+pytestmark = [pytest.mark.reliability, pytest.mark.slow, pytest.mark.timeout(300)]
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 

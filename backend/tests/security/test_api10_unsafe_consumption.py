@@ -17,15 +17,17 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.ai.gemini import GeminiProvider
-from app.core.config import Settings
-from app.core.db import Database
 from app.main import create_app
 from app.models import IntakeSession
-from tests.conftest import _client_for
+from app.platform.config import Settings
+from app.platform.db.database import Database
 from tests.fakes import replies
 from tests.fakes.fixtures import fake_gemini, gemini_provider
 from tests.fakes.gemini import FakeGemini
-from tests.security.conftest import API, Party, assert_refused
+from tests.helpers.clients import client_for
+from tests.helpers.envelope import assert_refused
+from tests.helpers.parties import Party
+from tests.helpers.routes import API
 
 __all__ = ["fake_gemini", "gemini_provider"]
 
@@ -60,7 +62,7 @@ def _script_of(kind: str) -> list[replies.FakeReply]:
 async def gemini_client(
     settings: Settings, database: Database, gemini_provider: GeminiProvider
 ) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in _client_for(
+    async for client in client_for(
         create_app(settings, database=database, ai_provider=gemini_provider)
     ):
         yield client

@@ -17,14 +17,10 @@ from app.media.keys import visualization_prefix
 from app.media.local import LocalMediaStore
 from app.media.signing import MediaSigner
 from app.models import EmotionEntry, IntakeSession, Visualization
-from tests.security.conftest import (
-    API,
-    Party,
-    assert_refused,
-    insert_entry,
-    insert_visualization,
-    websocket_call,
-)
+from tests.helpers.envelope import assert_refused
+from tests.helpers.parties import Party, insert_entry, insert_visualization
+from tests.helpers.routes import API
+from tests.helpers.websocket import websocket_call
 
 
 async def test_another_users_entry_cannot_be_read_changed_or_deleted(

@@ -22,17 +22,13 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.deps import get_claims
-from app.core.openapi import depends_on
 from app.models import AuthSession, EmotionEntry, User
-from tests.conftest import TEST_JWT_SECRET
-from tests.security.conftest import (
-    API,
-    Party,
-    assert_refused,
-    insert_entry,
-    insert_visualization,
-    websocket_call,
-)
+from app.platform.http.openapi import depends_on
+from tests.helpers.envelope import assert_refused
+from tests.helpers.parties import Party, insert_entry, insert_visualization
+from tests.helpers.routes import API
+from tests.helpers.settings import TEST_JWT_SECRET
+from tests.helpers.websocket import websocket_call
 
 
 def _b64(data: dict[str, Any]) -> str:

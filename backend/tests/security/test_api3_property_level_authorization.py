@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import EmotionEntry, User, Visualization
-from tests.security.conftest import API, Party, insert_entry
+from tests.helpers.parties import Party, insert_entry
+from tests.helpers.routes import API
 
 LONG_AGO = "2001-01-01T00:00:00Z"
 

@@ -9,11 +9,13 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
-from app.core.db import Database
 from app.main import create_app
-from tests.conftest import _client_for
-from tests.security.conftest import API, Party, assert_refused, concrete_path, insert_entry
+from app.platform.config import Settings
+from app.platform.db.database import Database
+from tests.helpers.clients import client_for
+from tests.helpers.envelope import assert_refused
+from tests.helpers.parties import Party, insert_entry
+from tests.helpers.routes import API, concrete_path
 
 
 def _body_routes(app: FastAPI) -> list[tuple[str, str]]:
@@ -79,7 +81,7 @@ async def capped_client(settings: Settings, database: Database) -> AsyncIterator
             "rate_limit_per_minute": 6,
         }
     )
-    async for client in _client_for(create_app(capped, database=database)):
+    async for client in client_for(create_app(capped, database=database)):
         yield client
 
 

@@ -10,11 +10,12 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from app.core.config import Settings
-from app.core.db import Database
 from app.main import create_app
-from tests.conftest import _client_for
-from tests.security.conftest import API, assert_refused
+from app.platform.config import Settings
+from app.platform.db.database import Database
+from tests.helpers.clients import client_for
+from tests.helpers.envelope import assert_refused
+from tests.helpers.routes import API
 
 PASSWORD = "Guessing-Game-1"
 
@@ -23,7 +24,7 @@ async def _braked_client(
     settings: Settings, database: Database, **limits: int
 ) -> AsyncIterator[httpx.AsyncClient]:
     braked = settings.model_copy(update={"rate_limit_enabled": True, **limits})
-    async for client in _client_for(create_app(braked, database=database)):
+    async for client in client_for(create_app(braked, database=database)):
         yield client
 
 

@@ -14,13 +14,14 @@ import pytest
 from fastapi import FastAPI
 
 from app.ai.gemini import GeminiProvider
-from app.core.config import Settings
-from app.core.db import Database
 from app.main import create_app
-from tests.conftest import _client_for
+from app.platform.config import Settings
+from app.platform.db.database import Database
 from tests.fakes.fixtures import fake_gemini, gemini_provider
 from tests.fakes.gemini import FakeGemini
-from tests.security.conftest import API, Party, body_schema_name
+from tests.helpers.clients import client_for
+from tests.helpers.parties import Party
+from tests.helpers.routes import API, body_schema_name
 
 __all__ = ["fake_gemini", "gemini_provider"]
 
@@ -54,7 +55,7 @@ def test_no_parameter_or_body_field_takes_a_url(app: FastAPI) -> None:
 async def gemini_client(
     settings: Settings, database: Database, gemini_provider: GeminiProvider
 ) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in _client_for(
+    async for client in client_for(
         create_app(settings, database=database, ai_provider=gemini_provider)
     ):
         yield client

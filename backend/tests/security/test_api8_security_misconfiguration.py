@@ -9,12 +9,14 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.exc import ProgrammingError
 
-from app.core.config import Settings
-from app.core.db import Database
 from app.entries import service as entries_service
 from app.main import create_app
-from tests.conftest import _client_for
-from tests.security.conftest import API, Party, all_routes, assert_refused, concrete_path
+from app.platform.config import Settings
+from app.platform.db.database import Database
+from tests.helpers.clients import client_for
+from tests.helpers.envelope import assert_refused
+from tests.helpers.parties import Party
+from tests.helpers.routes import API, all_routes, concrete_path
 
 INTERNALS = ("Traceback", 'File "', "/etc/passwd", "hunter2", "SELECT", "entries_service")
 
@@ -30,7 +32,7 @@ async def fragile_client(
     request: pytest.FixtureRequest, settings: Settings, database: Database
 ) -> AsyncIterator[httpx.AsyncClient]:
     configured = settings.model_copy(update={"debug": request.param})
-    async for client in _client_for(create_app(configured, database=database)):
+    async for client in client_for(create_app(configured, database=database)):
         yield client
 
 
@@ -70,7 +72,9 @@ async def test_validation_errors_never_echo_the_input(client: httpx.AsyncClient)
 
 async def test_trace_is_405_on_every_route(app: FastAPI, client: httpx.AsyncClient) -> None:
     paths = {
-        r.path.replace("{key:path}", "{key}") for r in all_routes(app) if r.method != "WEBSOCKET"
+        r.path.replace("{key:path}", "{key}")
+        for r in all_routes(app)
+        if r.method not in {"WEBSOCKET", "MOUNT"}
     }
     assert len(paths) > 10
     for path in sorted(paths):
@@ -84,7 +88,7 @@ async def test_trace_is_405_on_every_route(app: FastAPI, client: httpx.AsyncClie
 @pytest.fixture
 async def cors_client(settings: Settings, database: Database) -> AsyncIterator[httpx.AsyncClient]:
     configured = settings.model_copy(update={"allowed_origins": ["https://app.example"]})
-    async for client in _client_for(create_app(configured, database=database)):
+    async for client in client_for(create_app(configured, database=database)):
         yield client
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import httpx
 from fastapi import FastAPI
 
-from app.core.config import APP_VERSION
-from tests.security.conftest import API, RouteInfo, all_routes
+from app.platform.config import APP_VERSION
+from tests.helpers.routes import API, RouteInfo, all_routes
 
 UNVERSIONED = {"/health", "/health/ready", "/metrics"}
 UNDOCUMENTED = {
@@ -19,6 +19,7 @@ UNDOCUMENTED = {
     RouteInfo("/docs", "GET"),
     RouteInfo("/docs/oauth2-redirect", "GET"),
     RouteInfo("/redoc", "GET"),
+    RouteInfo("/docs-assets", "MOUNT"),  # the scripts and styles of /docs and /redoc
     RouteInfo(f"{API}/ws/visualizations/{{visualization_id}}", "WEBSOCKET"),
 }
 

@@ -6,8 +6,9 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.auth.conftest import STRONG_PASSWORD
-from tests.security.conftest import API, Party, insert_entry
+from tests.helpers.accounts import STRONG_PASSWORD
+from tests.helpers.parties import Party, insert_entry
+from tests.helpers.routes import API
 
 
 async def test_every_get_route_answers_no_store_whatever_its_status(

@@ -15,7 +15,9 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.security.conftest import API, Party, assert_refused, body_schema_name, insert_entry
+from tests.helpers.envelope import assert_refused
+from tests.helpers.parties import Party, insert_entry
+from tests.helpers.routes import API, body_schema_name
 
 OVERSIZED = 100_000  # far past every field limit, well under the 1 MiB body limit
 

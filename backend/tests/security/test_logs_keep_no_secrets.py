@@ -17,14 +17,15 @@ import pytest
 from sqlalchemy import text
 
 from app.ai.gemini import GeminiProvider
-from app.core.config import Settings
-from app.core.db import Database, create_engine
-from app.core.logging import configure_logging
 from app.main import create_app
-from tests.conftest import TEST_JWT_SECRET, _client_for
+from app.platform.config import Settings
+from app.platform.db.database import Database, create_engine
+from app.platform.observability.logging import configure_logging
 from tests.fakes.fixtures import FAKE_GEMINI_KEY, fake_gemini, make_gemini_provider
 from tests.fakes.gemini import FakeGemini
-from tests.security.conftest import API
+from tests.helpers.clients import client_for
+from tests.helpers.routes import API
+from tests.helpers.settings import TEST_JWT_SECRET
 
 __all__ = ["fake_gemini"]
 
@@ -74,7 +75,7 @@ async def test_a_whole_session_logs_no_password_token_key_or_secret(
     app = create_app(settings, database=database, ai_provider=provider)
     tokens: list[str] = []
     try:
-        async for client in _client_for(app):
+        async for client in client_for(app):
             email = "logged-user@example.com"
             body = {"email": email, "password": PASSWORD, "name": "Logged"}
             registered = await client.post(f"{API}/auth/register", json=body)

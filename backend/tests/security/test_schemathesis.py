@@ -1,4 +1,4 @@
-"""Schema-driven fuzzing (SPEC §8): schemathesis against the ASGI app, authenticated.
+"""Schema-driven fuzzing: schemathesis against the ASGI app, authenticated.
 
 Schemathesis drives the app on its own event loop in a portal thread, so the app here owns its
 engine (built by its lifespan from DATABASE_URL, the test database) instead of joining a test
@@ -32,9 +32,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from app.core.db import libpq_url
 from app.main import create_app
-from tests.conftest import TABLES, make_settings
+from app.platform.db.database import libpq_url
+from tests.helpers.database import TABLES
+from tests.helpers.settings import make_settings
 
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 # Per operation and generation mode; ~20 operations keep the whole run well under 30 s.

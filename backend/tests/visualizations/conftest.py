@@ -1,4 +1,3 @@
-from tests.s3 import s3_bucket, s3_server  # noqa: F401
 from tests.visualizations.fixtures import (  # noqa: F401
     make_entry,
     start_worker,

@@ -13,17 +13,18 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from app.core.config import Settings
-from app.core.db import Database
-from app.jobs.runner import build_worker
 from app.jobs.worker import Worker
 from app.main import create_app
 from app.media.deletions import MediaDeletions
 from app.media.factory import open_media_store
 from app.media.store import MediaStore
 from app.models import EmotionEntry, User, Visualization
+from app.platform.config import Settings
+from app.platform.db.database import Database
 from app.visualizations.pipeline import VisualizationProvider
-from tests.conftest import _client_for, make_settings
+from app.visualizations.runner import build_worker
+from tests.helpers.clients import client_for
+from tests.helpers.settings import make_settings
 
 TERMINAL = ("completed", "failed")
 
@@ -53,7 +54,7 @@ def viz_app(viz_settings: Settings, committed_db: Database) -> FastAPI:
 
 @pytest.fixture
 async def viz_client(viz_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in _client_for(viz_app):
+    async for client in client_for(viz_app):
         yield client
 
 

@@ -1,4 +1,4 @@
-"""Routes of SPEC §4.6 and their error paths (rolled-back transactions; no worker runs here)."""
+"""The visualization routes and their error paths (rolled back; no worker runs here)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from decimal import Decimal
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.db import Database
 from app.models import EmotionEntry, User, Visualization
-from tests.conftest import UserFactory
-from tests.test_foundation import assert_error
+from app.platform.db.database import Database
+from tests.helpers.envelope import assert_error
+from tests.helpers.users import UserFactory
 
 
 async def _entry(session: AsyncSession, user: User) -> EmotionEntry:

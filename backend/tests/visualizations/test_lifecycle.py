@@ -1,4 +1,4 @@
-"""A visualization from POST to image: completion, retries, failures, re-queueing (SPEC §4.6)."""
+"""A visualization from POST to image: completion, retries, failures, re-queueing."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from app.core.db import Database
-from app.core.errors import AIImageError, public_ai_message
+from app.ai.errors import AIImageError, public_ai_message
 from app.media.local import LocalMediaStore
 from app.models import PendingMediaDeletion
-from tests.conftest import UserFactory
-from tests.test_foundation import assert_error
+from app.platform.db.database import Database
+from tests.helpers.envelope import assert_error
+from tests.helpers.users import UserFactory
 from tests.visualizations.fixtures import (
     EntryMaker,
     WorkerMaker,

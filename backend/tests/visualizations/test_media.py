@@ -12,14 +12,15 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from app.core.config import Settings
-from app.core.db import Database
 from app.media.deletions import MediaDeletions
 from app.media.local import LocalMediaStore
 from app.media.signing import MediaSigner
 from app.models import EmotionEntry, Visualization
-from tests.conftest import TEST_JWT_SECRET, UserFactory
-from tests.test_foundation import assert_error
+from app.platform.config import Settings
+from app.platform.db.database import Database
+from tests.helpers.envelope import assert_error
+from tests.helpers.settings import TEST_JWT_SECRET
+from tests.helpers.users import UserFactory
 from tests.visualizations.scripted_provider import two_colour_png
 
 

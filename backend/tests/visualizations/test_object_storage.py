@@ -17,13 +17,14 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from app.core.config import Settings
-from app.core.db import Database
 from app.main import create_app
 from app.models import PendingMediaDeletion, User, Visualization
-from tests.conftest import UserFactory, _client_for
-from tests.s3 import S3Server, s3_settings
-from tests.test_foundation import assert_error
+from app.platform.config import Settings
+from app.platform.db.database import Database
+from tests.helpers.clients import client_for
+from tests.helpers.envelope import assert_error
+from tests.helpers.s3 import S3Server, s3_settings
+from tests.helpers.users import UserFactory
 from tests.visualizations.fixtures import (
     EntryMaker,
     WorkerMaker,
@@ -88,7 +89,7 @@ async def stack(
     app = create_app(settings, database=committed_db)
     await start_worker(ScriptedProvider(), settings=settings)
     user = await committed_users.create()
-    async for client in _client_for(app):
+    async for client in client_for(app):
         yield Stack(
             app,
             client,

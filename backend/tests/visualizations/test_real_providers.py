@@ -7,12 +7,11 @@ import re
 import httpx
 from fastapi import FastAPI
 
+from app.ai.errors import public_ai_message
 from app.ai.local import LocalProvider
-from app.core.config import Settings
-from app.core.db import Database
-from app.core.errors import public_ai_message
 from app.main import create_app
-from tests.conftest import UserFactory, _client_for
+from app.platform.config import Settings
+from app.platform.db.database import Database
 from tests.fakes.fixtures import fake_gemini, make_gemini_provider  # noqa: F401
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.replies import (
@@ -24,6 +23,8 @@ from tests.fakes.replies import (
     refusal_reply,
     text_reply,
 )
+from tests.helpers.clients import client_for
+from tests.helpers.users import UserFactory
 from tests.visualizations.fixtures import EntryMaker, WorkerMaker, wait_for_status
 
 HEX = re.compile(r"^#[0-9A-F]{6}$")
@@ -49,7 +50,7 @@ async def test_in_process_worker_completes_a_job_with_the_local_provider(
     app: FastAPI = create_app(settings, database=committed_db)
     user = await committed_users.create()
     entry = await make_entry(user, "I was left out of the team dinner")
-    async for client in _client_for(app):
+    async for client in client_for(app):
         assert isinstance(app.state.ai_provider, LocalProvider)
         visualization_id = await _post(client, committed_users, user, entry)
         row = await wait_for_status(committed_db, visualization_id)

@@ -24,13 +24,13 @@ from fastapi import FastAPI
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from app.core.config import BACKEND_DIR, Settings
-from app.core.db import Database
-from app.core.errors import AIImageError, public_ai_message
+from app.ai.errors import AIImageError, public_ai_message
 from app.models import User
-from tests.conftest import UserFactory
+from app.platform.config import BACKEND_DIR, Settings
+from app.platform.db.database import Database
+from tests.helpers.sql_recorder import recorded_statements
+from tests.helpers.users import UserFactory
 from tests.helpers.waiting import eventually
-from tests.sql_recorder import recorded_statements
 from tests.visualizations.fixtures import EntryMaker, WorkerMaker
 from tests.visualizations.scripted_provider import ScriptedProvider
 

@@ -1,0 +1,1 @@
+"""The database: engine and per-request connection, raw statements, migrations, error mapping."""

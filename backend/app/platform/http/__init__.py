@@ -1,0 +1,1 @@
+"""Response plumbing: the envelope, errors and their handlers, middleware, CORS, OpenAPI."""

@@ -1,0 +1,1 @@
+"""Logs (JSON lines, batched access lines) and Prometheus metrics."""

@@ -1,0 +1,1 @@
+"""Request rate limits: the limiter, its ASGI middleware and the table a server's workers share."""
