@@ -102,6 +102,33 @@ def test_configure_logging_writes_text_to_a_terminal_and_json_to_the_file_always
     assert (in_file["msg"], in_file["entry_id"], in_file["level"]) == ("hello there", 7, "WARNING")
 
 
+@pytest.mark.usefixtures("restore_root_logging")
+def test_json_on_the_console_and_in_the_file_is_formatted_once_per_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both handlers share the JSON formatter, whose line is cached per formatter: one JSON
+    encoding per record, not one per handler (the access log writes one a request)."""
+    console = FakeStream(tty=False)
+    monkeypatch.setattr(sys, "stdout", console)
+    encoded: list[str] = []
+    real_format = JsonFormatter._format
+
+    def counting(self: JsonFormatter, record: logging.LogRecord) -> str:
+        encoded.append(record.getMessage())
+        return real_format(self, record)
+
+    monkeypatch.setattr(JsonFormatter, "_format", counting)
+    configure_logging(Settings(_env_file=None, data_dir=tmp_path), to_file=True)
+
+    logging.getLogger("app.test").warning("once")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+
+    assert encoded == ["once"]
+    assert json.loads(console.getvalue())["msg"] == "once"
+    assert json.loads((tmp_path / "logs" / "app.log").read_text())["msg"] == "once"
+
+
 # --- what a text line looks like --------------------------------------------------------------
 def _record_with_an_exception() -> logging.LogRecord:
     try:

@@ -160,13 +160,17 @@ def _is_terminal(stream: IO[str]) -> bool:
         return False
 
 
-def console_formatter(log_format: str, stream: IO[str]) -> logging.Formatter:
+def console_formatter(
+    log_format: str, stream: IO[str], json: JsonFormatter | None = None
+) -> logging.Formatter:
     """LOG_FORMAT for the console: `json`, `text`, or `auto` (text when `stream` is a terminal).
-    Colour only on a terminal, and not when NO_COLOR is set (no-color.org)."""
+    Colour only on a terminal, and not when NO_COLOR is set (no-color.org). For JSON, `json`:
+    the file's formatter, so that a record is formatted once for both (JsonFormatter caches
+    its line per formatter)."""
     terminal = _is_terminal(stream)
     if log_format == "text" or (log_format == "auto" and terminal):
         return TextFormatter(colour=terminal and not os.environ.get("NO_COLOR"))
-    return JsonFormatter()
+    return json or JsonFormatter()
 
 
 def configure_logging(settings: Settings, *, to_file: bool = True) -> None:
@@ -175,7 +179,7 @@ def configure_logging(settings: Settings, *, to_file: bool = True) -> None:
     formatter = JsonFormatter()
     handlers: list[logging.Handler] = []
     stdout = logging.StreamHandler(sys.stdout)
-    stdout.setFormatter(console_formatter(settings.log_format, stdout.stream))
+    stdout.setFormatter(console_formatter(settings.log_format, stdout.stream, formatter))
     handlers.append(stdout)
     if to_file:
         settings.logs_path.mkdir(parents=True, exist_ok=True)
